@@ -1,0 +1,66 @@
+"""Where the app keeps user data, settings, caches and logs.
+
+Everything comes from platformdirs, unless a data directory is given (``--data-dir`` or the
+``NEXUS_DESKTOP_DATA_DIR`` environment variable): then all of it lives under that one folder,
+which is what tests and trial runs use.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "nexus-desktop"
+ENV_DATA_DIR = "NEXUS_DESKTOP_DATA_DIR"
+
+
+@dataclass(frozen=True, slots=True)
+class AppPaths:
+    """The folders the app writes to."""
+
+    data_dir: Path
+    config_dir: Path
+    cache_dir: Path
+    log_dir: Path
+
+    @property
+    def settings_file(self) -> Path:
+        return self.config_dir / "settings.json"
+
+    def ensure(self) -> AppPaths:
+        """Create the folders if they are missing; return self."""
+        for folder in (self.data_dir, self.config_dir, self.cache_dir, self.log_dir):
+            folder.mkdir(parents=True, exist_ok=True)
+        return self
+
+
+def app_paths(data_dir: str | os.PathLike[str] | None = None) -> AppPaths:
+    """Resolve the app's folders, honouring an explicit or environment override."""
+    override = data_dir if data_dir is not None else os.environ.get(ENV_DATA_DIR)
+    if override:
+        root = Path(override).expanduser().resolve()
+        return AppPaths(
+            data_dir=root / "data",
+            config_dir=root / "config",
+            cache_dir=root / "cache",
+            log_dir=root / "logs",
+        )
+    return AppPaths(
+        data_dir=Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)),
+        config_dir=Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)),
+        cache_dir=Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False)),
+        log_dir=Path(platformdirs.user_log_dir(APP_NAME, appauthor=False)),
+    )
+
+
+def builtin_content_dir() -> Path:
+    """The built-in knowledge hub: ``content/`` beside the package (or inside a frozen app)."""
+    import sys
+
+    frozen_root = getattr(sys, "_MEIPASS", None)
+    if frozen_root:
+        return Path(frozen_root) / "content"
+    return Path(__file__).resolve().parent.parent / "content"

@@ -1,0 +1,269 @@
+"""Render Markdown articles to sanitized HTML that QTextBrowser displays well.
+
+Python-Markdown with pymdown-extensions does the parsing; a tree processor rewrites links and
+images through a resolver supplied by the caller (so this module knows nothing of packs), and nh3
+sanitizes the result as the last step, so hostile content cannot bring scripts, event handlers,
+``javascript:`` links or remote images into the reader.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import markdown
+import nh3
+from markdown.extensions import Extension
+from markdown.extensions.toc import slugify
+from markdown.treeprocessors import Treeprocessor
+
+from nexus_desktop.render.themes import Theme
+
+# (href, is_image) -> the URL to put in the HTML, or None when the target may not be shown.
+UrlResolver = Callable[[str, bool], str | None]
+
+INTERNAL_SCHEMES = frozenset({"nexus", "nexusfile"})
+LINK_SCHEMES = frozenset({"http", "https", "mailto"}) | INTERNAL_SCHEMES
+
+_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em",
+    "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol",
+    "p", "pre", "s", "small", "span", "strong", "sub", "sup", "table", "tbody", "td", "tfoot",
+    "th", "thead", "tr", "u", "ul", "font",
+}  # fmt: skip
+_ATTRIBUTES = {
+    "*": {"class", "id", "style", "title", "align"},
+    "a": {"href", "name"},
+    "img": {"src", "alt", "width", "height"},
+    "table": {"border", "cellpadding", "cellspacing", "width", "bgcolor"},
+    "td": {"colspan", "rowspan", "bgcolor", "valign", "width"},
+    "th": {"colspan", "rowspan", "bgcolor", "valign", "width"},
+    "ol": {"start"},
+    "font": {"color"},
+}
+_STYLE_PROPERTIES = {
+    "color", "background", "background-color", "font-weight", "font-style", "text-decoration",
+    "line-height", "border", "border-color", "font-family", "font-size", "white-space",
+}  # fmt: skip
+_CHECKED = re.compile(r'<input[^>]*type="checkbox"[^>]*checked[^>]*/?>', re.IGNORECASE)
+_UNCHECKED = re.compile(r'<input[^>]*type="checkbox"[^>]*/?>', re.IGNORECASE)
+_HIGHLIGHT_BLOCK = re.compile(r'<div class="highlight"[^>]*>\s*(<pre.*?</pre>)\s*</div>', re.DOTALL)
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    level: int
+    text: str
+    anchor: str
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedArticle:
+    html: str
+    headings: tuple[Heading, ...]
+
+
+class _RewriteProcessor(Treeprocessor):
+    """Resolve links and images, and give tables and admonitions boxes QTextBrowser can draw."""
+
+    def __init__(self, md: markdown.Markdown, owner: ArticleRenderer) -> None:
+        super().__init__(md)
+        self.owner = owner
+
+    def run(self, root: ET.Element) -> None:
+        resolver = self.owner.current_resolver
+        theme = self.owner.theme
+        for parent in root.iter():
+            for index, element in enumerate(list(parent)):
+                tag = element.tag
+                if tag == "a":
+                    self._link(element, resolver)
+                elif tag == "img":
+                    self._image(parent, index, element, resolver)
+                elif tag == "table":
+                    element.set("class", "data")
+                    element.set("border", "1")
+                    element.set("cellspacing", "0")
+                    element.set("cellpadding", "6")
+                elif tag == "div" and "admonition" in (element.get("class") or "").split():
+                    self._admonition(parent, index, element, theme)
+
+    @staticmethod
+    def _link(element: ET.Element, resolver: UrlResolver | None) -> None:
+        href = element.get("href")
+        if href is None:
+            return
+        resolved = resolver(href, False) if resolver else _default_link(href)
+        if resolved is None:
+            del element.attrib["href"]
+            element.set("class", "broken")
+            element.set("title", f"Link target not found: {href}")
+        else:
+            element.set("href", resolved)
+
+    @staticmethod
+    def _image(
+        parent: ET.Element, index: int, element: ET.Element, resolver: UrlResolver | None
+    ) -> None:
+        src = element.get("src") or ""
+        resolved = resolver(src, True) if resolver else None
+        if resolved is None:
+            span = ET.Element("span", {"class": "missing-image"})
+            alt = element.get("alt") or src
+            span.text = f"[image not shown: {alt}]"
+            span.tail = element.tail
+            parent.remove(element)
+            parent.insert(index, span)
+        else:
+            element.set("src", resolved)
+
+    @staticmethod
+    def _admonition(parent: ET.Element, index: int, element: ET.Element, theme: Theme) -> None:
+        classes = (element.get("class") or "").split()
+        kind = next((c for c in classes if c != "admonition"), "note")
+        family = {"caution": "warning", "important": "warning", "error": "danger", "hint": "tip"}
+        kind = family.get(kind, kind)
+        table = ET.Element(
+            "table",
+            {
+                "class": "admonition",
+                "width": "100%",
+                "cellpadding": "10",
+                "cellspacing": "0",
+                "bgcolor": theme.admonition_background(kind),
+            },
+        )
+        row = ET.SubElement(table, "tr")
+        cell = ET.SubElement(row, "td")
+        cell.text = element.text
+        for child in list(element):
+            cell.append(child)
+        table.tail = element.tail
+        parent.remove(element)
+        parent.insert(index, table)
+
+
+def _default_link(href: str) -> str | None:
+    match = _SCHEME.match(href)
+    if match:
+        return href if match.group(1).lower() in ("http", "https", "mailto") else None
+    return href if href.startswith("#") else None
+
+
+class _RewriteExtension(Extension):
+    def __init__(self, owner: ArticleRenderer) -> None:
+        super().__init__()
+        self.owner = owner
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API
+        md.treeprocessors.register(_RewriteProcessor(md, self.owner), "nexus-rewrite", 0)
+
+
+class ArticleRenderer:
+    """Renders Markdown for one theme. Not thread-safe: use one instance per thread."""
+
+    def __init__(self, theme: Theme) -> None:
+        self.theme = theme
+        self.current_resolver: UrlResolver | None = None
+        self._md = markdown.Markdown(
+            extensions=[
+                "abbr",
+                "admonition",
+                "attr_list",
+                "def_list",
+                "footnotes",
+                "tables",
+                "toc",
+                "pymdownx.superfences",
+                "pymdownx.highlight",
+                "pymdownx.inlinehilite",
+                "pymdownx.tasklist",
+                "pymdownx.tilde",
+                _RewriteExtension(self),
+            ],
+            extension_configs={
+                "toc": {"slugify": slugify, "permalink": False},
+                "pymdownx.highlight": {
+                    "noclasses": True,
+                    "pygments_style": theme.pygments_style,
+                    "guess_lang": False,
+                    "use_pygments": True,
+                },
+                "footnotes": {"BACKLINK_TEXT": "&#8617;"},
+            },
+            output_format="html",
+        )
+        self._code_bg = html.escape(theme.code_background)
+
+    def render(
+        self, text: str, *, resolver: UrlResolver | None = None, title: str | None = None
+    ) -> RenderedArticle:
+        """Render ``text``; links and images go through ``resolver``.
+
+        With ``title``, an ``<h1>`` is added unless the text begins with its own level-1 heading.
+        """
+        self._md.reset()
+        self.current_resolver = resolver
+        try:
+            body = self._md.convert(text)
+        finally:
+            self.current_resolver = None
+        headings = tuple(_flatten(getattr(self._md, "toc_tokens", [])))
+        body = _CHECKED.sub("&#9745; ", body)
+        body = _UNCHECKED.sub("&#9744; ", body)
+        body = _HIGHLIGHT_BLOCK.sub(self._code_table, body)
+        if title and not (headings and headings[0].level == 1):
+            body = f"<h1>{html.escape(title)}</h1>\n{body}"
+        return RenderedArticle(html=sanitize(body), headings=headings)
+
+    def _code_table(self, match: re.Match[str]) -> str:
+        return (
+            f'<table class="code" width="100%" cellpadding="10" cellspacing="0" '
+            f'bgcolor="{self._code_bg}"><tr><td>{match.group(1)}</td></tr></table>'
+        )
+
+
+def _flatten(tokens: list[dict[str, object]]) -> list[Heading]:
+    out: list[Heading] = []
+    for token in tokens:
+        name = html.unescape(str(token.get("name", "")))
+        out.append(Heading(int(token.get("level", 1)), name, str(token.get("id", ""))))  # type: ignore[call-overload]
+        children = token.get("children")
+        if isinstance(children, list):
+            out.extend(_flatten(children))
+    return out
+
+
+def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
+    """The last gate: only pack-internal images, only safe link schemes."""
+    if attribute == "src":
+        return value if _scheme_of(value) == "nexusfile" else None
+    if attribute == "href":
+        if value.startswith("#"):
+            return value
+        return value if _scheme_of(value) in LINK_SCHEMES else None
+    return value
+
+
+def _scheme_of(url: str) -> str | None:
+    match = _SCHEME.match(url.strip())
+    return match.group(1).lower() if match else None
+
+
+def sanitize(fragment: str) -> str:
+    """Strip everything from ``fragment`` that the reader must never see or follow."""
+    return nh3.clean(
+        fragment,
+        tags=_TAGS,
+        clean_content_tags={"script", "style", "iframe", "object", "embed", "template"},
+        attributes=_ATTRIBUTES,
+        attribute_filter=_attribute_filter,
+        url_schemes=set(LINK_SCHEMES),
+        link_rel=None,
+        filter_style_properties=_STYLE_PROPERTIES,
+        strip_comments=True,
+    )

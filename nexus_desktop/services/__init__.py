@@ -1,0 +1,1 @@
+"""Services: the Qt-free layer the UI talks to (packs, rendering, settings)."""

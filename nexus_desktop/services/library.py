@@ -1,0 +1,252 @@
+"""The library: which content packs are open, loading them, and rendering their articles.
+
+Everything here is Qt-free; the UI calls it from worker threads for slow work (loading,
+validating, rendering) and from the UI thread for quick look-ups.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote, unquote, urlsplit
+
+from nexus_desktop.knowledge.links import TargetKind, resolve_link
+from nexus_desktop.knowledge.loader import (
+    CancelToken,
+    PackError,
+    ProgressFn,
+    load_pack,
+    read_article_text,
+)
+from nexus_desktop.knowledge.model import Article, ArticleId, Pack, PackId, Problem, Severity
+from nexus_desktop.knowledge.quiz import Question
+from nexus_desktop.knowledge.validate import validate_pack
+from nexus_desktop.render import ArticleRenderer, RenderedArticle, Theme, theme_named
+
+ARTICLE_SCHEME = "nexus"
+FILE_SCHEME = "nexusfile"
+RENDER_CACHE_SIZE = 64
+
+
+@dataclass(frozen=True, slots=True)
+class PackSource:
+    """A folder to open as a pack; the built-in hub has ``builtin=True``."""
+
+    path: Path
+    builtin: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRef:
+    pack_id: PackId
+    article_id: ArticleId
+    fragment: str = ""
+
+
+@dataclass(slots=True)
+class LoadedPack:
+    """A pack with every problem found in it and its parsed quiz questions."""
+
+    pack: Pack
+    problems: list[Problem]
+    questions: dict[ArticleId, list[Question]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class LoadFailure:
+    source: PackSource
+    message: str
+
+
+def article_url(pack_id: str, article_id: str, fragment: str = "") -> str:
+    """The reader's URL for an article: ``nexus://<pack>/<article-id>#<fragment>``."""
+    url = f"{ARTICLE_SCHEME}://{pack_id}/{quote(article_id)}"
+    return f"{url}#{quote(fragment)}" if fragment else url
+
+
+def parse_article_url(url: str) -> ArticleRef | None:
+    parts = urlsplit(url)
+    if parts.scheme != ARTICLE_SCHEME or not parts.netloc:
+        return None
+    return ArticleRef(
+        PackId(parts.netloc), ArticleId(unquote(parts.path.lstrip("/"))), unquote(parts.fragment)
+    )
+
+
+def load_source(
+    source: PackSource,
+    *,
+    progress: ProgressFn | None = None,
+    cancel: CancelToken | None = None,
+) -> LoadedPack | LoadFailure:
+    """Load and validate one pack. Never raises for bad content (only LoadCancelled)."""
+    try:
+        pack = load_pack(source.path, builtin=source.builtin, progress=progress, cancel=cancel)
+    except PackError as exc:
+        return LoadFailure(source, str(exc))
+    except OSError as exc:
+        return LoadFailure(source, f"cannot open {source.path}: {exc}")
+    renderer = ArticleRenderer(theme_named("light"))
+    result = validate_pack(
+        pack, lambda text: {h.anchor for h in renderer.render(text).headings}, cancel=cancel
+    )
+    return LoadedPack(pack, pack.problems + result.problems, result.questions)
+
+
+class Library:
+    """The open packs, and rendering of their articles. Thread-safe for reads and renders."""
+
+    def __init__(self) -> None:
+        self._packs: dict[PackId, LoadedPack] = {}
+        self._lock = threading.Lock()
+        self._local = threading.local()
+        self._cache: OrderedDict[tuple[str, str, str], RenderedArticle] = OrderedDict()
+
+    # -- packs -------------------------------------------------------------------------------
+    def add(self, loaded: LoadedPack) -> None:
+        with self._lock:
+            self._packs[loaded.pack.id] = loaded
+            self._cache.clear()
+
+    def remove(self, pack_id: PackId) -> None:
+        with self._lock:
+            self._packs.pop(pack_id, None)
+            self._cache.clear()
+
+    @property
+    def packs(self) -> list[Pack]:
+        """Open packs: the built-in one first, then by name."""
+        with self._lock:
+            packs = [loaded.pack for loaded in self._packs.values()]
+        return sorted(packs, key=lambda p: (not p.builtin, p.name.casefold()))
+
+    def pack(self, pack_id: str) -> Pack | None:
+        loaded = self._packs.get(PackId(pack_id))
+        return loaded.pack if loaded else None
+
+    def loaded(self, pack_id: str) -> LoadedPack | None:
+        return self._packs.get(PackId(pack_id))
+
+    def problems(self) -> list[tuple[Pack, Problem]]:
+        out: list[tuple[Pack, Problem]] = []
+        for pack in self.packs:
+            loaded = self._packs[pack.id]
+            ordered = sorted(
+                loaded.problems,
+                key=lambda p: (p.severity is not Severity.ERROR, str(p.path), p.line or 0),
+            )
+            out.extend((pack, problem) for problem in ordered)
+        return out
+
+    def article(self, ref: ArticleRef) -> Article | None:
+        pack = self.pack(ref.pack_id)
+        return pack.article(ref.article_id) if pack else None
+
+    def first_article(self) -> ArticleRef | None:
+        """Where a first start opens: the built-in pack's first article."""
+        for pack in self.packs:
+            area = pack.root_area
+            if area.index_article:
+                return ArticleRef(pack.id, area.index_article)
+            for candidate in area.walk_areas():
+                if candidate.index_article:
+                    return ArticleRef(pack.id, candidate.index_article)
+                if candidate.articles:
+                    return ArticleRef(pack.id, candidate.articles[0].id)
+        return None
+
+    # -- rendering ---------------------------------------------------------------------------
+    def cached_render(self, ref: ArticleRef, theme: Theme) -> RenderedArticle | None:
+        key = (ref.pack_id, ref.article_id, theme.name)
+        with self._lock:
+            found = self._cache.get(key)
+            if found is not None:
+                self._cache.move_to_end(key)
+            return found
+
+    def render(self, ref: ArticleRef, theme: Theme) -> RenderedArticle:
+        """Render an article (any thread). A file that vanished renders as an explanation."""
+        cached = self.cached_render(ref, theme)
+        if cached is not None:
+            return cached
+        pack = self.pack(ref.pack_id)
+        article = pack.article(ref.article_id) if pack else None
+        renderer = self._renderer(theme)
+        if pack is None or article is None:
+            return renderer.render(
+                "The article you asked for is not in any open content pack.\n\n"
+                f"`{ref.pack_id}` / `{ref.article_id}`",
+                title="Article not found",
+            )
+        try:
+            text = read_article_text(article.path)
+        except OSError as exc:
+            return renderer.render(
+                f"This article could not be read: {exc.strerror or exc}.\n\nFile: `{article.path}`",
+                title=article.title,
+            )
+        rendered = renderer.render(
+            text, resolver=self._resolver(pack, article), title=article.title
+        )
+        key = (ref.pack_id, ref.article_id, theme.name)
+        with self._lock:
+            self._cache[key] = rendered
+            while len(self._cache) > RENDER_CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return rendered
+
+    def _renderer(self, theme: Theme) -> ArticleRenderer:
+        renderers: dict[str, ArticleRenderer] = self._local.__dict__.setdefault("renderers", {})
+        if theme.name not in renderers:
+            renderers[theme.name] = ArticleRenderer(theme)
+        return renderers[theme.name]
+
+    def _resolver(self, pack: Pack, article: Article):  # type: ignore[no-untyped-def]
+        source_rel = article.path.relative_to(pack.root).as_posix()
+
+        def file_exists(rel: str) -> bool:
+            return self._pack_file(pack, rel) is not None
+
+        def resolve(href: str, is_image: bool) -> str | None:
+            target = resolve_link(
+                href, source_rel=source_rel, article_ids=pack.articles, file_exists=file_exists
+            )
+            kind = target.kind
+            if is_image:
+                if kind is TargetKind.FILE and target.rel_path:
+                    return f"{FILE_SCHEME}://{pack.id}/{quote(target.rel_path)}"
+                return None
+            if kind is TargetKind.ARTICLE and target.article_id:
+                return article_url(pack.id, target.article_id, target.fragment)
+            if kind is TargetKind.ANCHOR:
+                return article_url(pack.id, article.id, target.fragment)
+            if kind is TargetKind.EXTERNAL:
+                return target.url
+            if kind is TargetKind.FILE and target.rel_path:
+                return f"{FILE_SCHEME}://{pack.id}/{quote(target.rel_path)}"
+            return None
+
+        return resolve
+
+    # -- resources ---------------------------------------------------------------------------
+    def resource_path(self, url: str) -> Path | None:
+        """The file behind a ``nexusfile://pack/path`` URL, only if it is inside that pack."""
+        parts = urlsplit(url)
+        if parts.scheme != FILE_SCHEME:
+            return None
+        pack = self.pack(parts.netloc)
+        if pack is None:
+            return None
+        return self._pack_file(pack, unquote(parts.path.lstrip("/")))
+
+    @staticmethod
+    def _pack_file(pack: Pack, rel: str) -> Path | None:
+        try:
+            candidate = (pack.root / rel).resolve()
+        except (OSError, RuntimeError, ValueError):
+            return None
+        if not candidate.is_relative_to(pack.root) or not candidate.is_file():
+            return None
+        return candidate
