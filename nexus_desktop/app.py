@@ -1,0 +1,81 @@
+"""The composition root: builds the services and the main window and wires them together."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QThreadPool
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from nexus_desktop import __version__
+from nexus_desktop.paths import AppPaths, app_paths, builtin_content_dir
+from nexus_desktop.services.library import Library
+from nexus_desktop.services.settings import Settings
+from nexus_desktop.ui.main_window import MainWindow
+
+
+def create_main_window(
+    *,
+    paths: AppPaths,
+    content: Sequence[str | os.PathLike[str]] = (),
+    builtin: bool = True,
+    builtin_dir: Path | None = None,
+    pool: QThreadPool | None = None,
+) -> MainWindow:
+    """Build the services and the window. Packs start loading with :meth:`MainWindow.start`."""
+    paths.ensure()
+    settings = Settings(paths.settings_file)
+    registered = [str(p) for p in settings.get("packs", [])]
+    for folder in content:
+        resolved = str(Path(folder).expanduser().resolve())
+        if resolved not in registered:
+            registered.append(resolved)
+    settings.set("packs", registered)
+    window = MainWindow(
+        library=Library(),
+        settings=settings,
+        builtin_dir=(builtin_dir or builtin_content_dir()) if builtin else None,
+        pool=pool,
+    )
+    if settings.notice:
+        window.statusBar().showMessage(settings.notice, 15000)
+    return window
+
+
+def run(
+    *,
+    data_dir: str | None = None,
+    content: Sequence[str] = (),
+    builtin: bool = True,
+) -> int:
+    """Start the GUI and return its exit code."""
+    paths = app_paths(data_dir).ensure()
+    logging.basicConfig(
+        filename=paths.log_dir / "nexus-desktop.log",
+        level=logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Nexus Desktop")
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName("nexus-desktop")
+    missing = [c for c in content if not Path(c).is_dir()]
+    window = create_main_window(paths=paths, content=[c for c in content if c not in missing],
+                                builtin=builtin)  # fmt: skip
+    window.show()
+    window.load_sources(window.pack_sources())
+    if missing:
+        QMessageBox.warning(
+            window,
+            "Content folder not found",
+            "These folders do not exist and were not added:\n" + "\n".join(missing),
+        )
+    code = app.exec()
+    window.cancel_loading()
+    window.pool.waitForDone(10_000)  # no worker may outlive the objects it reports to
+    return code

@@ -1,0 +1,605 @@
+"""The main window: knowledge tree, reader, outline, breadcrumb, history and pack loading."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QModelIndex, QThreadPool, QUrl, Signal
+from PySide6.QtGui import QCloseEvent, QDesktopServices
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QSplitter,
+    QToolButton,
+    QTreeView,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nexus_desktop.knowledge.model import Pack
+from nexus_desktop.render import Heading, RenderedArticle, Theme, theme_named
+from nexus_desktop.services.library import (
+    ArticleRef,
+    Library,
+    LoadedPack,
+    LoadFailure,
+    PackSource,
+    article_url,
+    load_source,
+    parse_article_url,
+)
+from nexus_desktop.services.settings import Settings
+from nexus_desktop.ui.actions import build_actions
+from nexus_desktop.ui.dialogs import ProblemsDialog, show_about
+from nexus_desktop.ui.reader import ReaderView
+from nexus_desktop.ui.style import apply_app_theme
+from nexus_desktop.ui.tasks import BackgroundTask, TaskContext
+from nexus_desktop.ui.tree_model import KEY_ROLE, REF_ROLE, KnowledgeTreeModel
+
+ZOOM_STEPS = (0.7, 0.8, 0.9, 1.0, 1.1, 1.25, 1.4, 1.6, 1.8, 2.0)
+ANCHOR_ROLE = 0x0100 + 1
+
+
+@dataclass(slots=True)
+class HistoryEntry:
+    ref: ArticleRef
+    scroll: int = 0
+
+
+class MainWindow(QMainWindow):
+    article_shown = Signal(object)  # ArticleRef
+    packs_loaded = Signal()
+    external_link_opened = Signal(str)
+
+    def __init__(
+        self,
+        *,
+        library: Library,
+        settings: Settings,
+        builtin_dir: Path | None = None,
+        pool: QThreadPool | None = None,
+    ) -> None:
+        super().__init__()
+        self.library = library
+        self.settings = settings
+        self.builtin_dir = builtin_dir
+        self.pool = pool or QThreadPool.globalInstance()
+        self.setWindowTitle("Nexus Desktop")
+        self.resize(1280, 800)
+        self.current: ArticleRef | None = None
+        self.history: list[HistoryEntry] = []
+        self.history_pos = -1
+        self._render_generation = 0
+        self._load_task: BackgroundTask | None = None
+        self._pending_restore: ArticleRef | None = None
+        self._failures: list[LoadFailure] = []
+        self.theme: Theme = theme_named(settings.get("theme"))
+        zoom = settings.get("zoom", 1.0)
+        self.zoom = zoom if isinstance(zoom, float | int) and 0.5 <= zoom <= 2.5 else 1.0
+
+        self.actions_by_name = build_actions(self)
+        self._build_widgets()
+        self._build_menus()
+        self._connect()
+        self._apply_theme()
+        self._restore_window_state()
+        self._update_nav_actions()
+
+    # -- construction ----------------------------------------------------------------------------
+    def _build_widgets(self) -> None:
+        self.model = KnowledgeTreeModel(self)
+        self.tree = QTreeView()
+        self.tree.setObjectName("knowledgeTree")
+        self.tree.setModel(self.model)
+        self.tree.setHeaderHidden(True)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+
+        self.breadcrumb = QLabel()
+        self.breadcrumb.setObjectName("breadcrumb")
+        self.breadcrumb.setTextFormat(self.breadcrumb.textFormat().RichText)
+        self.breadcrumb.setContentsMargins(12, 6, 12, 6)
+        self.breadcrumb.setOpenExternalLinks(False)
+        self.reader = ReaderView(self.library.resource_path)
+        self.reader.setObjectName("reader")
+        centre = QWidget()
+        layout = QVBoxLayout(centre)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.breadcrumb)
+        layout.addWidget(self.reader)
+
+        self.outline = QTreeWidget()
+        self.outline.setObjectName("outline")
+        self.outline.setHeaderLabel("On this page")
+        self.outline.setRootIsDecorated(False)
+        self.outline.setIndentation(14)
+
+        self.splitter = QSplitter()
+        self.splitter.addWidget(self.tree)
+        self.splitter.addWidget(centre)
+        self.splitter.addWidget(self.outline)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setStretchFactor(2, 0)
+        self.splitter.setSizes([280, 760, 220])
+        self.setCentralWidget(self.splitter)
+
+        status = self.statusBar()
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(220)
+        self.progress.setTextVisible(True)
+        self.progress.hide()
+        self.cancel_button = QToolButton()
+        self.cancel_button.setText("Cancel")
+        self.cancel_button.hide()
+        status.addPermanentWidget(self.progress)
+        status.addPermanentWidget(self.cancel_button)
+
+        toolbar = self.addToolBar("Navigation")
+        toolbar.setObjectName("navigationToolbar")
+        toolbar.setMovable(False)
+        for name in ("back", "forward", None, "zoom_out", "zoom_in", None, "add_pack", "problems"):
+            if name is None:
+                toolbar.addSeparator()
+            else:
+                toolbar.addAction(self.actions_by_name[name])
+        self.actions_by_name["zoom_out"].setText("A−")
+        self.actions_by_name["zoom_in"].setText("A+")
+
+    def _build_menus(self) -> None:
+        a = self.actions_by_name
+        bar = self.menuBar()
+        for title, names in (
+            ("&File", ("add_pack", "remove_pack", "reload", None, "quit")),
+            ("&View", ("zoom_in", "zoom_out", "zoom_reset", None, "dark_theme", None, "problems")),
+            ("&Go", ("back", "forward")),
+            ("&Help", ("about",)),
+        ):
+            menu = bar.addMenu(title)
+            for name in names:
+                if name is None:
+                    menu.addSeparator()
+                else:
+                    menu.addAction(a[name])
+        self.actions_by_name["zoom_out"].setIconText("A−")
+
+    def _connect(self) -> None:
+        a = self.actions_by_name
+        a["add_pack"].triggered.connect(self._on_add_pack_triggered)
+        a["remove_pack"].triggered.connect(self._on_remove_pack_triggered)
+        a["reload"].triggered.connect(self.reload_packs)
+        a["quit"].triggered.connect(self.close)
+        a["back"].triggered.connect(self.go_back)
+        a["forward"].triggered.connect(self.go_forward)
+        a["zoom_in"].triggered.connect(lambda: self.set_zoom(self._zoom_step(+1)))
+        a["zoom_out"].triggered.connect(lambda: self.set_zoom(self._zoom_step(-1)))
+        a["zoom_reset"].triggered.connect(lambda: self.set_zoom(1.0))
+        a["dark_theme"].setChecked(self.theme.name == "dark")
+        a["dark_theme"].toggled.connect(self._on_dark_theme_toggled)
+        a["problems"].triggered.connect(self.show_problems)
+        a["about"].triggered.connect(lambda: show_about(self))
+        self.tree.clicked.connect(self._on_tree_activated)
+        self.tree.activated.connect(self._on_tree_activated)
+        self.reader.anchorClicked.connect(self._on_reader_anchor_clicked)
+        self.reader.back_requested.connect(self.go_back)
+        self.reader.forward_requested.connect(self.go_forward)
+        self.outline.itemClicked.connect(self._on_outline_item_clicked)
+        self.outline.itemActivated.connect(self._on_outline_item_clicked)
+        self.breadcrumb.linkActivated.connect(self._on_breadcrumb_link_activated)
+        self.cancel_button.clicked.connect(self.cancel_loading)
+
+    # -- loading packs ---------------------------------------------------------------------------
+    def load_sources(self, sources: list[PackSource]) -> None:
+        """Load packs in the background; each appears in the tree as soon as it is ready."""
+        self.cancel_loading()
+        self._failures = []
+        total = len(sources)
+
+        def work(context: TaskContext) -> int:
+            for number, source in enumerate(sources, start=1):
+                if context.is_set():
+                    break
+
+                def progress(done: int, count: int, number: int = number) -> None:
+                    context.progress(done, count)
+
+                context.emit(("starting", number, total, source))
+                try:
+                    loaded = load_source(source, progress=progress, cancel=context)
+                except Exception as exc:  # noqa: BLE001 - a pack must never take the app down
+                    loaded = LoadFailure(source, f"{type(exc).__name__}: {exc}")
+                context.emit(("loaded", number, total, loaded))
+            return total
+
+        self.progress.setRange(0, 0)
+        self.progress.show()
+        self.cancel_button.show()
+        task = BackgroundTask(work)
+        task.on_partial(self._on_load_partial).on_progress(self._on_load_progress)
+        task.on_failure(lambda message: self.statusBar().showMessage(f"Loading failed: {message}"))
+        task.on_end(self._on_load_ended)
+        self._load_task = task.start(self.pool)
+
+    def cancel_loading(self) -> None:
+        if self._load_task is not None and self._load_task.running:
+            self._load_task.cancel()
+
+    @property
+    def loading(self) -> bool:
+        return self._load_task is not None and self._load_task.running
+
+    def _on_load_partial(self, event: tuple[object, ...]) -> None:
+        kind, number, total, payload = event
+        if kind == "starting":
+            assert isinstance(payload, PackSource)
+            self.statusBar().showMessage(f"Loading {payload.path.name} ({number}/{total})…")
+            return
+        if isinstance(payload, LoadFailure):
+            self._failures.append(payload)
+            self.statusBar().showMessage(payload.message, 10000)
+            return
+        assert isinstance(payload, LoadedPack)
+        self.library.add(payload)
+        self._refresh_tree()
+        if self.current is None:
+            self._open_initial_article()
+        elif self.current.pack_id == payload.pack.id:
+            self.open_ref(self.current, push=False)
+
+    def _on_load_progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+        self.progress.setFormat(f"{done:,} / {total:,}")
+
+    def _on_load_ended(self) -> None:
+        self.progress.hide()
+        self.cancel_button.hide()
+        packs = self.library.packs
+        problems = sum(len(self.library.loaded(p.id).problems) for p in packs)  # type: ignore[union-attr]
+        articles = sum(len(p.articles) for p in packs)
+        message = f"{len(packs)} content packs, {articles:,} articles"
+        if problems:
+            message += f" — {problems} content problems (View → Content Problems)"
+        if self._failures:
+            message += " — could not open: " + "; ".join(f.message for f in self._failures)
+        self.statusBar().showMessage(message)
+        self.actions_by_name["problems"].setText(
+            f"Content &Problems ({problems})…" if problems else "Content &Problems…"
+        )
+        if self.current is None:
+            self._open_initial_article()
+        self.packs_loaded.emit()
+
+    def reload_packs(self) -> None:
+        sources = self.pack_sources()
+        for pack in self.library.packs:
+            self.library.remove(pack.id)
+        self._refresh_tree()
+        self.load_sources(sources)
+
+    def pack_sources(self) -> list[PackSource]:
+        """The built-in pack (when enabled) and every registered folder."""
+        sources = []
+        if self.builtin_dir is not None:
+            sources.append(PackSource(self.builtin_dir, builtin=True))
+        sources.extend(PackSource(Path(p)) for p in self.settings.get("packs", []))
+        return sources
+
+    def _refresh_tree(self) -> None:
+        expanded = self._expanded_keys() or set(self.settings.get("expanded", []))
+        selected = self.current
+        self.model.set_packs(self.library.packs)
+        for key in expanded:
+            index = self.model.index_for_key(key)
+            if index.isValid():
+                self.tree.setExpanded(index, True)
+        if selected is not None:
+            self._select_in_tree(selected)
+
+    def _expanded_keys(self) -> set[str]:
+        keys: set[str] = set()
+        stack = [QModelIndex()]
+        while stack:
+            parent = stack.pop()
+            for row in range(self.model.rowCount(parent)):
+                index = self.model.index(row, 0, parent)
+                if self.model.hasChildren(index) and self.tree.isExpanded(index):
+                    keys.add(index.data(KEY_ROLE))
+                    stack.append(index)
+        return keys
+
+    def _open_initial_article(self) -> None:
+        last = self.settings.get("last_article")
+        if isinstance(last, dict):
+            ref = ArticleRef(str(last.get("pack", "")), str(last.get("article", "")))
+            if self.library.article(ref) is not None:
+                self.open_ref(ref, scroll=int(last.get("scroll", 0) or 0))
+                return
+            if self.loading:
+                return  # its pack may still be on its way
+        first = self.library.first_article()
+        if first is not None:
+            self.open_ref(first)
+
+    # -- navigation ------------------------------------------------------------------------------
+    def open_url(self, url: str) -> None:
+        ref = parse_article_url(url)
+        if ref is not None:
+            self.open_ref(ref)
+
+    def open_ref(self, ref: ArticleRef, *, push: bool = True, scroll: int | None = None) -> None:
+        """Show an article; rendering happens off the UI thread unless it is cached."""
+        if push:
+            self._push_history(ref)
+        self.current = ref
+        self._render_generation += 1
+        generation = self._render_generation
+        cached = self.library.cached_render(ref, self.theme)
+        if cached is not None:
+            self._display(ref, cached, scroll)
+            return
+        theme = self.theme
+        task = BackgroundTask(lambda _ctx: self.library.render(ref, theme))
+        task.on_success(
+            lambda rendered: self._display(ref, rendered, scroll)
+            if generation == self._render_generation
+            else None
+        )
+        task.on_failure(lambda message: self.statusBar().showMessage(f"Cannot show: {message}"))
+        task.start(self.pool)
+
+    def _display(self, ref: ArticleRef, rendered: RenderedArticle, scroll: int | None) -> None:
+        self.reader.show_html(rendered.html, anchor=ref.fragment, scroll=scroll)
+        article = self.library.article(ref)
+        if article is None:
+            self.statusBar().showMessage(f"Not found: {ref.article_id}", 8000)
+        self._fill_outline(rendered.headings)
+        self._update_breadcrumb(ref)
+        self._select_in_tree(ref)
+        self.setWindowTitle(f"{article.title} — Nexus Desktop" if article else "Nexus Desktop")
+        self._update_nav_actions()
+        self.article_shown.emit(ref)
+
+    def _push_history(self, ref: ArticleRef) -> None:
+        if 0 <= self.history_pos < len(self.history):
+            self.history[self.history_pos].scroll = self.reader.verticalScrollBar().value()
+        del self.history[self.history_pos + 1 :]
+        self.history.append(HistoryEntry(ref))
+        self.history_pos = len(self.history) - 1
+
+    def go_back(self) -> None:
+        self._go(-1)
+
+    def go_forward(self) -> None:
+        self._go(+1)
+
+    def _go(self, step: int) -> None:
+        target = self.history_pos + step
+        if not 0 <= target < len(self.history):
+            return
+        self.history[self.history_pos].scroll = self.reader.verticalScrollBar().value()
+        self.history_pos = target
+        entry = self.history[target]
+        self.open_ref(ArticleRef(entry.ref.pack_id, entry.ref.article_id), push=False,
+                      scroll=entry.scroll)  # fmt: skip
+
+    def _update_nav_actions(self) -> None:
+        self.actions_by_name["back"].setEnabled(self.history_pos > 0)
+        self.actions_by_name["forward"].setEnabled(self.history_pos < len(self.history) - 1)
+
+    def _on_tree_activated(self, index: QModelIndex) -> None:
+        ref = index.data(REF_ROLE)
+        if isinstance(ref, ArticleRef) and ref != self.current:
+            self.open_ref(ref)
+        elif ref is None and self.model.hasChildren(index):
+            self.tree.setExpanded(index, not self.tree.isExpanded(index))
+
+    def _select_in_tree(self, ref: ArticleRef) -> None:
+        index = self.model.index_for_ref(ref)
+        if index.isValid():
+            self.tree.setCurrentIndex(index)
+            self.tree.scrollTo(index)
+
+    def _on_reader_anchor_clicked(self, url: QUrl) -> None:
+        text = url.toString()
+        scheme = url.scheme().lower()
+        if scheme == "nexus":
+            ref = parse_article_url(text)
+            if ref is None:
+                return
+            if self.current and ref.pack_id == self.current.pack_id and (
+                ref.article_id == self.current.article_id and ref.fragment
+            ):
+                self.reader.scrollToAnchor(ref.fragment)
+                return
+            if self.library.article(ref) is None:
+                self.statusBar().showMessage(f"That article does not exist: {ref.article_id}")
+            self.open_ref(ref)
+        elif scheme in ("http", "https", "mailto"):
+            self.statusBar().showMessage(f"Opened in your browser: {text}", 6000)
+            self.external_link_opened.emit(text)
+            QDesktopServices.openUrl(url)
+        elif scheme == "nexusfile":
+            path = self.library.resource_path(text)
+            if path is not None:
+                QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        else:
+            self.statusBar().showMessage(f"Link not followed: {text[:80]}", 6000)
+
+    def _fill_outline(self, headings: tuple[Heading, ...]) -> None:
+        self.outline.clear()
+        stack: list[tuple[int, QTreeWidgetItem | None]] = [(0, None)]
+        for heading in headings:
+            while len(stack) > 1 and stack[-1][0] >= heading.level:
+                stack.pop()
+            parent = stack[-1][1]
+            item = QTreeWidgetItem([heading.text])
+            item.setData(0, ANCHOR_ROLE, heading.anchor)
+            item.setToolTip(0, heading.text)
+            if parent is None:
+                self.outline.addTopLevelItem(item)
+            else:
+                parent.addChild(item)
+            stack.append((heading.level, item))
+        self.outline.expandAll()
+
+    def _on_outline_item_clicked(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+        anchor = item.data(0, ANCHOR_ROLE)
+        if anchor:
+            self.reader.scrollToAnchor(anchor)
+
+    def _update_breadcrumb(self, ref: ArticleRef) -> None:
+        pack = self.library.pack(ref.pack_id)
+        article = self.library.article(ref)
+        if pack is None or article is None:
+            self.breadcrumb.setText("")
+            return
+        parts = []
+        for area in pack.area_of(article).breadcrumb():
+            label = html.escape(area.title)
+            if area.index_article and area.index_article != article.id:
+                url = article_url(pack.id, area.index_article)
+                parts.append(f'<a href="{url}" style="text-decoration:none">{label}</a>')
+            else:
+                parts.append(label)
+        if not article.is_index:
+            parts.append(f"<b>{html.escape(article.title)}</b>")
+        self.breadcrumb.setText(" &nbsp;›&nbsp; ".join(parts))
+
+    def _on_breadcrumb_link_activated(self, link: str) -> None:
+        self.open_url(link)
+
+    # -- view ----------------------------------------------------------------------------------
+    def _zoom_step(self, direction: int) -> float:
+        nearest = min(range(len(ZOOM_STEPS)), key=lambda i: abs(ZOOM_STEPS[i] - self.zoom))
+        return ZOOM_STEPS[max(0, min(len(ZOOM_STEPS) - 1, nearest + direction))]
+
+    def set_zoom(self, zoom: float) -> None:
+        self.zoom = zoom
+        self.settings.set("zoom", zoom)
+        self._apply_theme()
+
+    def _on_dark_theme_toggled(self, dark: bool) -> None:
+        self.theme = theme_named("dark" if dark else "light")
+        self.settings.set("theme", self.theme.name)
+        self._apply_theme()
+
+    def _apply_theme(self) -> None:
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_app_theme(app, self.theme)
+        self.reader.apply_theme(self.theme, self.zoom)
+        self.actions_by_name["zoom_reset"].setText(f"&Reset Zoom ({round(self.zoom * 100)}%)")
+        if self.current is not None:
+            scroll = self.reader.verticalScrollBar().value()
+            self.open_ref(self.current, push=False, scroll=scroll)
+
+    def show_problems(self) -> ProblemsDialog:
+        dialog = ProblemsDialog(self.library.problems(), self)
+        dialog.article_requested.connect(self._on_problem_article_requested)
+        dialog.show()
+        return dialog
+
+    def _on_problem_article_requested(self, pack_id: str, path: str) -> None:
+        pack = self.library.pack(pack_id)
+        if pack is None:
+            return
+        for article in pack.articles.values():
+            if str(article.path) == path:
+                self.open_ref(ArticleRef(pack.id, article.id))
+                return
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(Path(path).parent)))
+
+    # -- packs ---------------------------------------------------------------------------------
+    def _on_add_pack_triggered(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Add a folder of Markdown files")
+        if folder:
+            self.add_pack_folder(Path(folder))
+
+    def add_pack_folder(self, folder: Path) -> None:
+        """Register a folder as a content pack and load it."""
+        folder = folder.expanduser().resolve()
+        packs = [str(p) for p in self.settings.get("packs", [])]
+        if str(folder) not in packs:
+            packs.append(str(folder))
+            self.settings.set("packs", packs)
+            self.settings.save()
+        self.load_sources([PackSource(folder)])
+
+    def selected_pack(self) -> Pack | None:
+        index = self.tree.currentIndex()
+        key = index.data(KEY_ROLE) if index.isValid() else None
+        if not key:
+            return None
+        return self.library.pack(str(key).split(":", 1)[0])
+
+    def _on_remove_pack_triggered(self) -> None:
+        pack = self.selected_pack()
+        if pack is None or pack.builtin:
+            QMessageBox.information(
+                self, "Remove content folder", "Select one of your own content packs in the tree."
+            )
+            return
+        answer = QMessageBox.question(
+            self,
+            "Remove content folder",
+            f"Stop showing “{pack.name}”?\n\nThe folder {pack.root} is not touched.",
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.remove_pack(pack)
+
+    def remove_pack(self, pack: Pack) -> None:
+        packs = [p for p in self.settings.get("packs", []) if Path(p) != pack.root]
+        self.settings.set("packs", packs)
+        self.settings.save()
+        self.library.remove(pack.id)
+        if self.current and self.current.pack_id == pack.id:
+            self.current = None
+            self.history.clear()
+            self.history_pos = -1
+            self._open_initial_article()
+        self._refresh_tree()
+
+    # -- state -------------------------------------------------------------------------------
+    def _restore_window_state(self) -> None:
+        geometry = self.settings.get("window_geometry")
+        if isinstance(geometry, str):
+            self.restoreGeometry(QByteArray.fromBase64(geometry.encode("ascii")))
+        sizes = self.settings.get("splitter_sizes")
+        if isinstance(sizes, list) and len(sizes) == 3 and all(isinstance(s, int) for s in sizes):
+            self.splitter.setSizes(sizes)
+
+    def save_state(self) -> None:
+        geometry = bytes(self.saveGeometry().toBase64().data()).decode("ascii")
+        self.settings.set("window_geometry", geometry)
+        self.settings.set("splitter_sizes", self.splitter.sizes())
+        self.settings.set("expanded", sorted(self._expanded_keys()))
+        if self.current is not None:
+            self.settings.set(
+                "last_article",
+                {
+                    "pack": self.current.pack_id,
+                    "article": self.current.article_id,
+                    "scroll": self.reader.verticalScrollBar().value(),
+                },
+            )
+        self.settings.save()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.cancel_loading()
+        try:
+            self.save_state()
+        except OSError as exc:
+            QMessageBox.warning(self, "Nexus Desktop", f"Could not save window state: {exc}")
+        super().closeEvent(event)

@@ -1,0 +1,116 @@
+"""The article reader: a QTextBrowser that never fetches anything from outside a pack."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSize, Qt, QUrl, Signal
+from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPalette, QResizeEvent
+from PySide6.QtSvg import QSvgRenderer
+from PySide6.QtWidgets import QTextBrowser, QWidget
+
+from nexus_desktop.render import Theme
+
+MAX_COLUMN_PX = 820
+_PT = re.compile(r"(\d+(?:\.\d+)?)pt")
+
+
+class ReaderView(QTextBrowser):
+    """Shows rendered articles. Link clicks are reported, never followed by Qt itself."""
+
+    back_requested = Signal()
+    forward_requested = Signal()
+
+    def __init__(
+        self, resource_path: Callable[[str], Path | None], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._resource_path = resource_path
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.setFrameShape(QTextBrowser.Shape.NoFrame)
+        self.document().setDocumentMargin(28)
+        self.zoom = 1.0
+        self._theme: Theme | None = None
+        self.blocked_requests: list[str] = []
+
+    # -- appearance --------------------------------------------------------------------------
+    def apply_theme(self, theme: Theme, zoom: float) -> None:
+        self._theme = theme
+        self.zoom = zoom
+        css = _PT.sub(lambda m: f"{float(m.group(1)) * zoom:.1f}pt", theme.css)
+        self.document().setDefaultStyleSheet(css)
+        font = self.document().defaultFont()
+        font.setPointSizeF(11 * zoom)
+        self.document().setDefaultFont(font)
+        palette = self.palette()
+        for role in (QPalette.ColorRole.Base, QPalette.ColorRole.Window):
+            palette.setColor(role, QColor(theme.background))
+        palette.setColor(QPalette.ColorRole.Text, QColor(theme.foreground))
+        palette.setColor(QPalette.ColorRole.Link, QColor(theme.link))
+        self.setPalette(palette)
+        self.setAutoFillBackground(True)
+        self._update_margins()
+
+    def show_html(self, html: str, anchor: str = "", scroll: int | None = None) -> None:
+        self.setHtml(html)
+        if anchor:
+            self.scrollToAnchor(anchor)
+        else:
+            self.verticalScrollBar().setValue(scroll or 0)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._update_margins()
+
+    def _update_margins(self) -> None:
+        width = self.width() - self.verticalScrollBar().sizeHint().width()
+        side = max(0, (width - int(MAX_COLUMN_PX * self.zoom)) // 2)
+        self.setViewportMargins(side, 0, side, 0)
+
+    # -- navigation ----------------------------------------------------------------------------
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.BackButton:
+            self.back_requested.emit()
+            return
+        if event.button() == Qt.MouseButton.ForwardButton:
+            self.forward_requested.emit()
+            return
+        super().mousePressEvent(event)
+
+    # -- resources: only files inside a pack, never the network ------------------------------
+    def loadResource(self, type: int, name: QUrl) -> object:  # noqa: A002 - Qt's signature
+        path = self._resource_path(name.toString())
+        if path is None:
+            self.blocked_requests.append(name.toString())
+            return None
+        if type == 2:  # QTextDocument.ResourceType.ImageResource
+            return _load_image(path, self.devicePixelRatioF())
+        return None
+
+
+def _load_image(path: Path, ratio: float) -> QImage | None:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    if path.suffix.lower() == ".svg":
+        renderer = QSvgRenderer(QByteArray(data))
+        if not renderer.isValid():
+            return None
+        size = renderer.defaultSize()
+        if size.isEmpty():
+            size = QSize(640, 400)
+        image = QImage(size * ratio, QImage.Format.Format_ARGB32_Premultiplied)
+        image.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(image)
+        renderer.render(painter)
+        painter.end()
+        image.setDevicePixelRatio(ratio)
+        return image
+    image = QImage()
+    if not image.loadFromData(data):
+        return None
+    return image

@@ -1,0 +1,114 @@
+"""Background work on a QThreadPool, as a small builder (after Anki's CollectionOp).
+
+    task = BackgroundTask(work).on_success(show).on_progress(bar.update).start(pool)
+    task.cancel()
+
+``work`` receives a ``TaskContext`` (progress reporting and a cancel flag) and core objects,
+never widgets. Callbacks run on the UI thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+log = logging.getLogger(__name__)
+
+
+class TaskContext:
+    """What a work function may use: report progress, and check whether to stop."""
+
+    def __init__(self, signals: _TaskSignals) -> None:
+        self._signals = signals
+        self.cancelled = threading.Event()
+
+    def progress(self, done: int, total: int) -> None:
+        self._signals.progressed.emit(done, total)
+
+    def emit(self, value: object) -> None:
+        """Deliver an intermediate result to ``on_partial`` (on the UI thread)."""
+        self._signals.partial.emit(value)
+
+    def is_set(self) -> bool:
+        """Cancel-token protocol used by the core loaders."""
+        return self.cancelled.is_set()
+
+
+class _TaskSignals(QObject):
+    succeeded = Signal(object)
+    failed = Signal(str)
+    progressed = Signal(int, int)
+    partial = Signal(object)
+    ended = Signal()
+
+
+class _Runnable(QRunnable):
+    def __init__(self, fn: Callable[[TaskContext], Any], context: TaskContext) -> None:
+        super().__init__()
+        self.setAutoDelete(True)
+        self._fn = fn
+        self._context = context
+
+    def run(self) -> None:
+        signals = self._context._signals
+        try:
+            result = self._fn(self._context)
+        except Exception as exc:  # reported to the UI, never lost
+            log.error("background task failed:\n%s", traceback.format_exc())
+            signals.failed.emit(f"{type(exc).__name__}: {exc}")
+        else:
+            signals.succeeded.emit(result)
+        finally:
+            signals.ended.emit()
+
+
+_live: set[BackgroundTask] = set()
+
+
+class BackgroundTask:
+    """Run ``fn(context)`` on a thread pool; deliver its result on the UI thread."""
+
+    def __init__(self, fn: Callable[[TaskContext], Any]) -> None:
+        self._fn = fn
+        self._signals = _TaskSignals()
+        self.context = TaskContext(self._signals)
+        self.running = False
+        self._signals.ended.connect(self._on_ended)
+
+    def on_success(self, callback: Callable[[Any], None]) -> BackgroundTask:
+        self._signals.succeeded.connect(callback)
+        return self
+
+    def on_failure(self, callback: Callable[[str], None]) -> BackgroundTask:
+        self._signals.failed.connect(callback)
+        return self
+
+    def on_progress(self, callback: Callable[[int, int], None]) -> BackgroundTask:
+        self._signals.progressed.connect(callback)
+        return self
+
+    def on_partial(self, callback: Callable[[Any], None]) -> BackgroundTask:
+        self._signals.partial.connect(callback)
+        return self
+
+    def on_end(self, callback: Callable[[], None]) -> BackgroundTask:
+        self._signals.ended.connect(callback)
+        return self
+
+    def start(self, pool: QThreadPool | None = None) -> BackgroundTask:
+        self.running = True
+        _live.add(self)  # keep the signals object alive until the work has ended
+        (pool or QThreadPool.globalInstance()).start(_Runnable(self._fn, self.context))
+        return self
+
+    def cancel(self) -> None:
+        self.context.cancelled.set()
+
+    def _on_ended(self) -> None:
+        self.running = False
+        _live.discard(self)
