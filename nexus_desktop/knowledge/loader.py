@@ -51,7 +51,7 @@ class CancelToken(Protocol):
     def is_set(self) -> bool: ...
 
 
-class LoadCancelled(Exception):
+class LoadCancelled(Exception):  # noqa: N818 - a signal, not an error
     """Raised by :func:`load_pack` when its cancel token is set."""
 
 

@@ -45,7 +45,7 @@ _ATTRIBUTES = {
     "font": {"color"},
 }
 _STYLE_PROPERTIES = {
-    "color", "background", "background-color", "font-weight", "font-style", "text-decoration",
+    "color", "background-color", "font-weight", "font-style", "text-decoration",
     "line-height", "border", "border-color", "font-family", "font-size", "white-space",
 }  # fmt: skip
 _CHECKED = re.compile(r'<input[^>]*type="checkbox"[^>]*checked[^>]*/?>', re.IGNORECASE)
@@ -101,7 +101,8 @@ class _RewriteProcessor(Treeprocessor):
         if resolved is None:
             del element.attrib["href"]
             element.set("class", "broken")
-            element.set("title", f"Link target not found: {href}")
+            shown = "" if _SCHEME.match(href) else f": {href}"
+            element.set("title", f"Link target not available{shown}")
         else:
             element.set("href", resolved)
 

@@ -352,9 +352,11 @@ class MainWindow(QMainWindow):
         theme = self.theme
         task = BackgroundTask(lambda _ctx: self.library.render(ref, theme))
         task.on_success(
-            lambda rendered: self._display(ref, rendered, scroll)
-            if generation == self._render_generation
-            else None
+            lambda rendered: (
+                self._display(ref, rendered, scroll)
+                if generation == self._render_generation
+                else None
+            )
         )
         task.on_failure(lambda message: self.statusBar().showMessage(f"Cannot show: {message}"))
         task.start(self.pool)
@@ -418,8 +420,10 @@ class MainWindow(QMainWindow):
             ref = parse_article_url(text)
             if ref is None:
                 return
-            if self.current and ref.pack_id == self.current.pack_id and (
-                ref.article_id == self.current.article_id and ref.fragment
+            if (
+                self.current
+                and ref.pack_id == self.current.pack_id
+                and (ref.article_id == self.current.article_id and ref.fragment)
             ):
                 self.reader.scrollToAnchor(ref.fragment)
                 return
@@ -576,14 +580,13 @@ class MainWindow(QMainWindow):
         geometry = self.settings.get("window_geometry")
         if isinstance(geometry, str):
             self.restoreGeometry(QByteArray.fromBase64(geometry.encode("ascii")))
-        sizes = self.settings.get("splitter_sizes")
-        if isinstance(sizes, list) and len(sizes) == 3 and all(isinstance(s, int) for s in sizes):
-            self.splitter.setSizes(sizes)
+        splitter = self.settings.get("splitter_state")
+        if isinstance(splitter, str):
+            self.splitter.restoreState(QByteArray.fromBase64(splitter.encode("ascii")))
 
     def save_state(self) -> None:
-        geometry = bytes(self.saveGeometry().toBase64().data()).decode("ascii")
-        self.settings.set("window_geometry", geometry)
-        self.settings.set("splitter_sizes", self.splitter.sizes())
+        self.settings.set("window_geometry", _b64(self.saveGeometry()))
+        self.settings.set("splitter_state", _b64(self.splitter.saveState()))
         self.settings.set("expanded", sorted(self._expanded_keys()))
         if self.current is not None:
             self.settings.set(
@@ -603,3 +606,7 @@ class MainWindow(QMainWindow):
         except OSError as exc:
             QMessageBox.warning(self, "Nexus Desktop", f"Could not save window state: {exc}")
         super().closeEvent(event)
+
+
+def _b64(data: QByteArray) -> str:
+    return bytes(data.toBase64().data()).decode("ascii")

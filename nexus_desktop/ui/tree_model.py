@@ -15,6 +15,7 @@ REF_ROLE = Qt.ItemDataRole.UserRole + 1
 KEY_ROLE = Qt.ItemDataRole.UserRole + 2
 
 _Index = QModelIndex | QPersistentModelIndex
+_ROOT = QModelIndex()
 
 
 @dataclass(eq=False, slots=True)
@@ -123,7 +124,7 @@ class KnowledgeTreeModel(QAbstractItemModel):
         return QModelIndex()
 
     # -- QAbstractItemModel --------------------------------------------------------------------
-    def index(self, row: int, column: int, parent: _Index = QModelIndex()) -> QModelIndex:
+    def index(self, row: int, column: int, parent: _Index = _ROOT) -> QModelIndex:
         if column != 0 or row < 0:
             return QModelIndex()
         node = self.node_for_index(parent)
@@ -131,7 +132,7 @@ class KnowledgeTreeModel(QAbstractItemModel):
             return QModelIndex()
         return self.createIndex(row, 0, node.children[row])
 
-    def parent(self, index: _Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]
+    def parent(self, index: _Index = _ROOT) -> QModelIndex:  # type: ignore[override]
         if not index.isValid():
             return QModelIndex()
         node = self.node_for_index(index)
@@ -140,15 +141,15 @@ class KnowledgeTreeModel(QAbstractItemModel):
             return QModelIndex()
         return self.createIndex(parent.row, 0, parent)
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:
+    def rowCount(self, parent: _Index = _ROOT) -> int:
         if parent.isValid() and parent.column() != 0:
             return 0
         return len(self.node_for_index(parent).children)
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:
+    def columnCount(self, parent: _Index = _ROOT) -> int:
         return 1
 
-    def hasChildren(self, parent: _Index = QModelIndex()) -> bool:
+    def hasChildren(self, parent: _Index = _ROOT) -> bool:
         return self.rowCount(parent) > 0
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:

@@ -1,0 +1,217 @@
+"""The pack loader: ids, titles, ordering, pack metadata and every kind of problem."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+from nexus_desktop.knowledge import LoadCancelled, Severity, load_pack
+from nexus_desktop.knowledge.loader import MAX_ARTICLE_BYTES, PackError, default_pack_id
+from nexus_desktop.knowledge.naming import natural_key, readable_name
+from tests.conftest import write
+
+
+def problems_of(pack, kind: str | None = None):  # type: ignore[no-untyped-def]
+    return [p for p in pack.problems if kind is None or p.kind == kind]
+
+
+def test_ids_are_relative_paths_without_suffix(sample_pack: Path) -> None:
+    pack = load_pack(sample_pack)
+    assert set(pack.articles) == {
+        "basics/_index",
+        "basics/first",
+        "basics/second",
+        "advanced/topic",
+    }
+    assert pack.id == "sample"
+    assert pack.name == "Sample Pack"
+    assert pack.problems == []
+
+
+def test_ids_do_not_depend_on_titles_or_order(tmp_path: Path) -> None:
+    write(tmp_path, "a/b.md", "---\ntitle: One\norder: 3\n---\n")
+    first = load_pack(tmp_path).article("a/b")
+    write(tmp_path, "a/b.md", "---\ntitle: Two\norder: 1\n---\n")
+    second = load_pack(tmp_path).article("a/b")
+    assert first is not None and second is not None
+    assert (first.title, second.title) == ("One", "Two")
+
+
+def test_title_falls_back_from_front_matter_to_heading_to_file_name(tmp_path: Path) -> None:
+    write(tmp_path, "x/with-meta.md", "---\ntitle: From meta\n---\n# From heading\n")
+    write(tmp_path, "x/with-heading.md", "```\n# not a heading\n```\n# `git commit`\n")
+    write(tmp_path, "x/cache_invalidation-tips.md", "No heading at all.\n")
+    pack = load_pack(tmp_path)
+    titles = {a.id: a.title for a in pack.articles.values()}
+    assert titles["x/with-meta"] == "From meta"
+    assert titles["x/with-heading"] == "git commit"
+    assert titles["x/cache_invalidation-tips"] == "Cache invalidation tips"
+
+
+def test_sorting_uses_order_then_natural_case_insensitive_title(tmp_path: Path) -> None:
+    for name in ("item 10", "Item 2", "apple", "Zebra"):
+        write(tmp_path, f"a/{name}.md", f"# {name}\n")
+    write(tmp_path, "a/pinned.md", "---\norder: 1\ntitle: Pinned\n---\n")
+    pack = load_pack(tmp_path)
+    titles = [a.title for a in pack.areas["a"].articles]
+    assert titles == ["Pinned", "apple", "Item 2", "item 10", "Zebra"]
+
+
+def test_natural_key_and_readable_name() -> None:
+    assert sorted(["a10", "a2", "A1"], key=natural_key) == ["A1", "a2", "a10"]
+    assert readable_name("02-cache-invalidation") == "Cache invalidation"
+    assert readable_name("README") == "README"
+
+
+def test_index_gives_area_title_order_and_intro(sample_pack: Path) -> None:
+    pack = load_pack(sample_pack)
+    basics = pack.areas["basics"]
+    assert basics.title == "Basics"
+    assert basics.index_article == "basics/_index"
+    assert [a.title for a in pack.root_area.areas] == ["Basics", "Advanced"]
+    assert "basics/_index" not in [a.id for a in basics.articles]
+    first = pack.article("basics/first")
+    assert first is not None and pack.area_of(first).breadcrumb()[-1] is basics
+
+
+def test_pack_without_toml_gets_stable_id_from_path(tmp_path: Path) -> None:
+    write(tmp_path, "My Notes/a.md", "# A\n")
+    pack = load_pack(tmp_path / "My Notes")
+    assert pack.id == default_pack_id((tmp_path / "My Notes").resolve())
+    assert pack.id.startswith("my-notes-")
+    assert pack.name == "My Notes"
+
+
+def test_missing_root_raises_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(PackError, match="not found"):
+        load_pack(tmp_path / "nope")
+
+
+def test_non_utf8_file_is_a_problem_and_still_loads(tmp_path: Path) -> None:
+    write(tmp_path, "ok.md", "# OK\n")
+    write(tmp_path, "latin.md", "# Caf\xe9\nline two \xff\n".encode("latin-1"))
+    pack = load_pack(tmp_path)
+    [problem] = problems_of(pack, "encoding")
+    assert problem.line == 1 and problem.severity is Severity.ERROR
+    assert "UTF-8" in problem.message
+    assert pack.article("latin") is not None and pack.article("ok") is not None
+
+
+def test_invalid_yaml_front_matter_reports_line(tmp_path: Path) -> None:
+    write(tmp_path, "bad.md", "---\ntitle: ok\ntags: [unclosed\n---\n# Body title\n")
+    write(tmp_path, "list.md", "---\n- just\n- a list\n---\nText\n")
+    pack = load_pack(tmp_path)
+    problems = problems_of(pack, "front-matter")
+    assert len(problems) == 2
+    bad = next(p for p in problems if p.path.name == "bad.md")
+    assert "invalid YAML" in bad.message and bad.line is not None and bad.line >= 3
+    article = pack.article("bad")
+    assert article is not None and article.title == "Body title"
+
+
+def test_wrong_field_types_are_warnings(tmp_path: Path) -> None:
+    write(tmp_path, "a.md", "---\norder: first\nlevel: expert\nminutes: -3\ntags: 7\n---\n")
+    pack = load_pack(tmp_path)
+    kinds = {p.severity for p in pack.problems}
+    assert kinds == {Severity.WARNING} and len(pack.problems) == 4
+
+
+def test_binary_file_named_md_is_skipped(tmp_path: Path) -> None:
+    write(tmp_path, "image.md", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    write(tmp_path, "fine.md", "# Fine\n")
+    pack = load_pack(tmp_path)
+    assert [p.kind for p in pack.problems] == ["binary"]
+    assert pack.article("image") is None and pack.article("fine") is not None
+
+
+def test_duplicate_id_is_reported(tmp_path: Path) -> None:
+    write(tmp_path, "a/topic.md", "# One\n")
+    write(tmp_path, "a/topic.markdown", "# Two\n")
+    pack = load_pack(tmp_path)
+    [problem] = problems_of(pack, "duplicate-id")
+    assert "a/topic" in problem.message
+    assert pack.article("a/topic") is not None
+
+
+def test_broken_link_and_missing_image_report_their_lines(tmp_path: Path) -> None:
+    write(tmp_path, "other.md", "# Other\n")
+    write(
+        tmp_path,
+        "a.md",
+        "---\ntitle: A\n---\nfine [x](other.md)\n\n[gone](missing.md)\n\n![pic](nope.png)\n"
+        "```\n[in code](ignored.md)\n```\n`[inline](ignored.md)`\n[ext](https://x.org)\n",
+    )
+    pack = load_pack(tmp_path)
+    found = sorted((p.line, p.message) for p in pack.problems)
+    assert found == [(6, "broken link: missing.md"), (8, "missing image: nope.png")]
+
+
+def test_link_out_of_the_pack_is_an_error(tmp_path: Path) -> None:
+    write(tmp_path, "pack/a.md", "[up](../../etc/passwd)\n")
+    pack = load_pack(tmp_path / "pack")
+    assert [p.message for p in pack.problems] == ["link points outside the pack: ../../etc/passwd"]
+
+
+@pytest.mark.skipif(os.name == "nt", reason="symlinks need privileges on Windows")
+def test_symlink_pointing_outside_is_skipped(tmp_path: Path) -> None:
+    secret = write(tmp_path, "secret.md", "# Secret\n")
+    write(tmp_path, "pack/a.md", "# A\n")
+    (tmp_path / "pack" / "leak.md").symlink_to(secret)
+    (tmp_path / "pack" / "inside.md").symlink_to(tmp_path / "pack" / "a.md")
+    pack = load_pack(tmp_path / "pack")
+    assert [p.kind for p in pack.problems] == ["symlink"]
+    assert pack.article("leak") is None and pack.article("inside") is not None
+
+
+def test_huge_file_is_skipped_with_a_problem(tmp_path: Path) -> None:
+    big = tmp_path / "big.md"
+    with big.open("wb") as handle:
+        handle.truncate(20 * 1024 * 1024)  # 20 MB, sparse
+    write(tmp_path, "small.md", "# Small\n")
+    pack = load_pack(tmp_path)
+    [problem] = pack.problems
+    assert problem.kind == "too-large" and "20.0 MB" in problem.message
+    assert big.stat().st_size > MAX_ARTICLE_BYTES
+    assert pack.article("small") is not None
+
+
+def test_hidden_files_and_excluded_patterns_are_ignored(tmp_path: Path) -> None:
+    write(tmp_path, "nexus-pack.toml", '[pack]\nexclude = ["CONTRIBUTING.md", "drafts/*"]\n')
+    write(tmp_path, ".git/x.md", "# hidden\n")
+    write(tmp_path, "CONTRIBUTING.md", "# How to contribute\n")
+    write(tmp_path, "drafts/wip.md", "# WIP\n")
+    write(tmp_path, "real.md", "# Real\n")
+    pack = load_pack(tmp_path)
+    assert list(pack.articles) == ["real"]
+
+
+def test_bad_pack_toml_is_a_problem(tmp_path: Path) -> None:
+    write(tmp_path, "nexus-pack.toml", "name = = broken")
+    write(tmp_path, "a.md", "# A\n")
+    pack = load_pack(tmp_path)
+    assert len(pack.problems) == 1 and "pack file" in pack.problems[0].message
+    assert pack.article("a") is not None
+
+
+def test_progress_and_cancellation(tmp_path: Path) -> None:
+    for i in range(200):
+        write(tmp_path, f"a/{i}.md", f"# {i}\n")
+    seen: list[tuple[int, int]] = []
+    load_pack(tmp_path, progress=lambda done, total: seen.append((done, total)))
+    assert seen[0] == (0, 200) and seen[-1] == (200, 200)
+    cancel = threading.Event()
+    cancel.set()
+    with pytest.raises(LoadCancelled):
+        load_pack(tmp_path, cancel=cancel)
+
+
+def test_quiz_files_are_attached_to_their_article(tmp_path: Path) -> None:
+    write(tmp_path, "a.md", "# A\n")
+    write(tmp_path, "a.quiz.yaml", "[]\n")
+    write(tmp_path, "orphan.quiz.yaml", "[]\n")
+    pack = load_pack(tmp_path)
+    assert list(pack.quiz_files) == ["a"]
+    assert [p.kind for p in pack.problems] == ["quiz"]
