@@ -474,7 +474,8 @@ class MainWindow(QMainWindow):
             label = html.escape(area.title)
             if area.index_article and area.index_article != article.id:
                 url = article_url(pack.id, area.index_article)
-                parts.append(f'<a href="{url}" style="text-decoration:none">{label}</a>')
+                style = f"text-decoration:none; color:{self.theme.link}"
+                parts.append(f'<a href="{url}" style="{style}">{label}</a>')
             else:
                 parts.append(label)
         if not article.is_index:
