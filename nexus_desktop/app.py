@@ -68,7 +68,7 @@ def run(
     window = create_main_window(paths=paths, content=[c for c in content if c not in missing],
                                 builtin=builtin)  # fmt: skip
     window.show()
-    window.load_sources(window.pack_sources())
+    window.start()
     if missing:
         QMessageBox.warning(
             window,

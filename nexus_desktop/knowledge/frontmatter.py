@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-
 from nexus_desktop.knowledge.model import LEVELS
 
 _FENCE = "---"
@@ -46,6 +44,8 @@ def split_front_matter(text: str) -> FrontMatter:
             body_line=1,
             errors=[(1, "front matter starts with '---' but is never closed")],
         )
+    import yaml  # imported here: start-up should not pay for it
+
     raw = "\n".join(lines[1:end])
     body = "\n".join(lines[end + 1 :])
     result = FrontMatter(meta={}, body=body, body_line=end + 2)

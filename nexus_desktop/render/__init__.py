@@ -1,14 +1,9 @@
-"""Markdown to sanitized HTML for the reader, and the article themes."""
+"""Markdown to sanitized HTML for the reader (``render.markdown``), and themes (``render.themes``).
 
-from nexus_desktop.render.markdown import ArticleRenderer, Heading, RenderedArticle, UrlResolver
+``render.markdown`` pulls in Python-Markdown, Pygments and nh3; it is imported where rendering
+happens (worker threads), not at start-up.
+"""
+
 from nexus_desktop.render.themes import THEMES, Theme, theme_named
 
-__all__ = [
-    "THEMES",
-    "ArticleRenderer",
-    "Heading",
-    "RenderedArticle",
-    "Theme",
-    "UrlResolver",
-    "theme_named",
-]
+__all__ = ["THEMES", "Theme", "theme_named"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -165,9 +166,13 @@ class _RewriteExtension(Extension):
 
 
 class ArticleRenderer:
-    """Renders Markdown for one theme. Not thread-safe: use one instance per thread."""
+    """Renders Markdown for one theme. Not thread-safe: use one instance per thread.
 
-    def __init__(self, theme: Theme) -> None:
+    With ``highlight=False`` code is not coloured (much faster); the headings and their anchors
+    are exactly the same, which is what validation needs.
+    """
+
+    def __init__(self, theme: Theme, *, highlight: bool = True) -> None:
         self.theme = theme
         self.current_resolver: UrlResolver | None = None
         self._md = markdown.Markdown(
@@ -192,7 +197,7 @@ class ArticleRenderer:
                     "noclasses": True,
                     "pygments_style": theme.pygments_style,
                     "guess_lang": False,
-                    "use_pygments": True,
+                    "use_pygments": highlight,
                 },
                 "footnotes": {"BACKLINK_TEXT": "&#8617;"},
             },
@@ -268,3 +273,16 @@ def sanitize(fragment: str) -> str:
         filter_style_properties=_STYLE_PROPERTIES,
         strip_comments=True,
     )
+
+
+_anchor_renderers = threading.local()
+
+
+def heading_anchors(text: str) -> set[str]:
+    """The anchors of the headings of ``text``, exactly as the reader's renderer makes them."""
+    renderer = getattr(_anchor_renderers, "renderer", None)
+    if renderer is None:
+        from nexus_desktop.render.themes import LIGHT
+
+        renderer = _anchor_renderers.renderer = ArticleRenderer(LIGHT, highlight=False)
+    return {heading.anchor for heading in renderer.render(text).headings}

@@ -10,20 +10,17 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote, urlsplit
 
 from nexus_desktop.knowledge.links import TargetKind, resolve_link
-from nexus_desktop.knowledge.loader import (
-    CancelToken,
-    PackError,
-    ProgressFn,
-    load_pack,
-    read_article_text,
-)
 from nexus_desktop.knowledge.model import Article, ArticleId, Pack, PackId, Problem, Severity
-from nexus_desktop.knowledge.quiz import Question
-from nexus_desktop.knowledge.validate import validate_pack
-from nexus_desktop.render import ArticleRenderer, RenderedArticle, Theme, theme_named
+from nexus_desktop.render.themes import Theme
+
+if TYPE_CHECKING:
+    from nexus_desktop.knowledge.loader import CancelToken, ProgressFn
+    from nexus_desktop.knowledge.quiz import Question
+    from nexus_desktop.render.markdown import ArticleRenderer, RenderedArticle, UrlResolver
 
 ARTICLE_SCHEME = "nexus"
 FILE_SCHEME = "nexusfile"
@@ -47,11 +44,15 @@ class ArticleRef:
 
 @dataclass(slots=True)
 class LoadedPack:
-    """A pack with every problem found in it and its parsed quiz questions."""
+    """A pack with every problem found in it and its parsed quiz questions.
+
+    ``validated`` is False until :func:`validate_loaded` has added the deep checks.
+    """
 
     pack: Pack
     problems: list[Problem]
     questions: dict[ArticleId, list[Question]] = field(default_factory=dict)
+    validated: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,19 +81,36 @@ def load_source(
     *,
     progress: ProgressFn | None = None,
     cancel: CancelToken | None = None,
+    validate: bool = True,
 ) -> LoadedPack | LoadFailure:
-    """Load and validate one pack. Never raises for bad content (only LoadCancelled)."""
+    """Load one pack (and by default validate it deeply). Never raises for bad content.
+
+    Only :class:`LoadCancelled` escapes, when ``cancel`` is set.
+    """
+    from nexus_desktop.knowledge.loader import PackError, load_pack
+
     try:
         pack = load_pack(source.path, builtin=source.builtin, progress=progress, cancel=cancel)
     except PackError as exc:
         return LoadFailure(source, str(exc))
     except OSError as exc:
         return LoadFailure(source, f"cannot open {source.path}: {exc}")
-    renderer = ArticleRenderer(theme_named("light"))
-    result = validate_pack(
-        pack, lambda text: {h.anchor for h in renderer.render(text).headings}, cancel=cancel
-    )
-    return LoadedPack(pack, pack.problems + result.problems, result.questions)
+    loaded = LoadedPack(pack, list(pack.problems))
+    if validate:
+        validate_loaded(loaded, cancel=cancel)
+    return loaded
+
+
+def validate_loaded(loaded: LoadedPack, *, cancel: CancelToken | None = None) -> LoadedPack:
+    """Add the deep checks (prerequisites, heading anchors, quizzes) to a loaded pack."""
+    from nexus_desktop.knowledge.validate import validate_pack
+    from nexus_desktop.render.markdown import heading_anchors
+
+    result = validate_pack(loaded.pack, heading_anchors, cancel=cancel)
+    loaded.problems = list(loaded.pack.problems) + result.problems
+    loaded.questions = result.questions
+    loaded.validated = True
+    return loaded
 
 
 class Library:
@@ -171,6 +189,8 @@ class Library:
         cached = self.cached_render(ref, theme)
         if cached is not None:
             return cached
+        from nexus_desktop.knowledge.loader import read_article_text
+
         pack = self.pack(ref.pack_id)
         article = pack.article(ref.article_id) if pack else None
         renderer = self._renderer(theme)
@@ -198,12 +218,14 @@ class Library:
         return rendered
 
     def _renderer(self, theme: Theme) -> ArticleRenderer:
+        from nexus_desktop.render.markdown import ArticleRenderer
+
         renderers: dict[str, ArticleRenderer] = self._local.__dict__.setdefault("renderers", {})
         if theme.name not in renderers:
             renderers[theme.name] = ArticleRenderer(theme)
         return renderers[theme.name]
 
-    def _resolver(self, pack: Pack, article: Article):  # type: ignore[no-untyped-def]
+    def _resolver(self, pack: Pack, article: Article) -> UrlResolver:
         source_rel = article.path.relative_to(pack.root).as_posix()
 
         def file_exists(rel: str) -> bool:

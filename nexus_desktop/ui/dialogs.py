@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from importlib import metadata
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl, Signal
@@ -105,6 +104,8 @@ LICENSED = (
 
 
 def about_text() -> str:
+    from importlib import metadata
+
     rows = []
     for label, dist, licence in LICENSED:
         try:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QModelIndex, QThreadPool, QUrl, Signal
+from PySide6.QtCore import QByteArray, QModelIndex, QThreadPool, QTimer, QUrl, Signal
 from PySide6.QtGui import QCloseEvent, QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from nexus_desktop.knowledge.model import Pack
-from nexus_desktop.render import Heading, RenderedArticle, Theme, theme_named
+from nexus_desktop.render import Theme, theme_named
 from nexus_desktop.services.library import (
     ArticleRef,
     Library,
@@ -36,14 +37,18 @@ from nexus_desktop.services.library import (
     article_url,
     load_source,
     parse_article_url,
+    validate_loaded,
 )
 from nexus_desktop.services.settings import Settings
 from nexus_desktop.ui.actions import build_actions
-from nexus_desktop.ui.dialogs import ProblemsDialog, show_about
 from nexus_desktop.ui.reader import ReaderView
 from nexus_desktop.ui.style import apply_app_theme
 from nexus_desktop.ui.tasks import BackgroundTask, TaskContext
 from nexus_desktop.ui.tree_model import KEY_ROLE, REF_ROLE, KnowledgeTreeModel
+
+if TYPE_CHECKING:
+    from nexus_desktop.render.markdown import Heading, RenderedArticle
+    from nexus_desktop.ui.dialogs import ProblemsDialog
 
 ZOOM_STEPS = (0.7, 0.8, 0.9, 1.0, 1.1, 1.25, 1.4, 1.6, 1.8, 2.0)
 ANCHOR_ROLE = 0x0100 + 1
@@ -188,7 +193,7 @@ class MainWindow(QMainWindow):
         a["dark_theme"].setChecked(self.theme.name == "dark")
         a["dark_theme"].toggled.connect(self._on_dark_theme_toggled)
         a["problems"].triggered.connect(self.show_problems)
-        a["about"].triggered.connect(lambda: show_about(self))
+        a["about"].triggered.connect(self.show_about)
         self.tree.clicked.connect(self._on_tree_activated)
         self.tree.activated.connect(self._on_tree_activated)
         self.reader.anchorClicked.connect(self._on_reader_anchor_clicked)
@@ -207,19 +212,34 @@ class MainWindow(QMainWindow):
         total = len(sources)
 
         def work(context: TaskContext) -> int:
+            from nexus_desktop.knowledge.loader import LoadCancelled
+
+            # First make every pack browsable, then add the deep checks (quizzes, anchors).
+            loaded_packs: list[LoadedPack] = []
             for number, source in enumerate(sources, start=1):
                 if context.is_set():
-                    break
-
-                def progress(done: int, count: int, number: int = number) -> None:
-                    context.progress(done, count)
-
+                    return total
                 context.emit(("starting", number, total, source))
                 try:
-                    loaded = load_source(source, progress=progress, cancel=context)
+                    loaded = load_source(
+                        source, progress=context.progress, cancel=context, validate=False
+                    )
+                except LoadCancelled:
+                    return total
                 except Exception as exc:  # noqa: BLE001 - a pack must never take the app down
                     loaded = LoadFailure(source, f"{type(exc).__name__}: {exc}")
+                if isinstance(loaded, LoadedPack):
+                    loaded_packs.append(loaded)
                 context.emit(("loaded", number, total, loaded))
+            for loaded in loaded_packs:
+                if context.is_set():
+                    break
+                try:
+                    validate_loaded(loaded, cancel=context)
+                except LoadCancelled:
+                    break
+                except Exception as exc:  # noqa: BLE001 - validation problems are not fatal
+                    context.emit(("checked", 0, total, f"{loaded.pack.name}: {exc}"))
             return total
 
         self.progress.setRange(0, 0)
@@ -231,6 +251,10 @@ class MainWindow(QMainWindow):
         task.on_end(self._on_load_ended)
         self._load_task = task.start(self.pool)
 
+    def start(self) -> None:
+        """Begin loading the packs once the window has had a chance to paint."""
+        QTimer.singleShot(0, lambda: self.load_sources(self.pack_sources()))
+
     def cancel_loading(self) -> None:
         if self._load_task is not None and self._load_task.running:
             self._load_task.cancel()
@@ -241,6 +265,9 @@ class MainWindow(QMainWindow):
 
     def _on_load_partial(self, event: tuple[object, ...]) -> None:
         kind, number, total, payload = event
+        if kind == "checked":
+            self.statusBar().showMessage(f"Could not check content: {payload}", 10000)
+            return
         if kind == "starting":
             assert isinstance(payload, PackSource)
             self.statusBar().showMessage(f"Loading {payload.path.name} ({number}/{total})…")
@@ -510,7 +537,14 @@ class MainWindow(QMainWindow):
             scroll = self.reader.verticalScrollBar().value()
             self.open_ref(self.current, push=False, scroll=scroll)
 
+    def show_about(self) -> None:
+        from nexus_desktop.ui.dialogs import show_about
+
+        show_about(self)
+
     def show_problems(self) -> ProblemsDialog:
+        from nexus_desktop.ui.dialogs import ProblemsDialog
+
         dialog = ProblemsDialog(self.library.problems(), self)
         dialog.article_requested.connect(self._on_problem_article_requested)
         dialog.show()

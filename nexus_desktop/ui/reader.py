@@ -8,7 +8,6 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPalette, QResizeEvent
-from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from nexus_desktop.render import Theme
@@ -97,6 +96,8 @@ def _load_image(path: Path, ratio: float) -> QImage | None:
     except OSError:
         return None
     if path.suffix.lower() == ".svg":
+        from PySide6.QtSvg import QSvgRenderer  # only when an article has a diagram
+
         renderer = QSvgRenderer(QByteArray(data))
         if not renderer.isValid():
             return None

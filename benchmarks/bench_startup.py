@@ -1,0 +1,97 @@
+"""Launch-to-visible-window: the app with the built-in content vs a bare PySide6 window.
+
+Each run is a fresh Python process, timed from just before it starts until it reports that its
+window has been painted (the app: also that the first article is on screen). Baseline: a bare
+QMainWindow with a QTreeView and a QTextBrowser. Runs alternate; medians and their ratio print.
+Target: ratio at most 1.3.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+from _common import REPO, median, ms
+
+BARE = r"""
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter, QTextBrowser, QTreeView
+app = QApplication(sys.argv[:1])
+w = QMainWindow(); s = QSplitter(); s.addWidget(QTreeView()); s.addWidget(QTextBrowser())
+w.setCentralWidget(s); w.resize(1280, 800); w.show()
+QTimer.singleShot(0, lambda: (w.grab(), print("visible", flush=True), app.quit()))
+app.exec()
+"""
+
+APP = r"""
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from nexus_desktop.app import create_main_window
+from nexus_desktop.paths import app_paths
+app = QApplication(sys.argv[:1])
+w = create_main_window(paths=app_paths(sys.argv[1]))
+w.show()
+w.start()
+QTimer.singleShot(0, lambda: (w.grab(), print("visible", flush=True)))
+def shown(_ref):
+    w.grab(); print("article", flush=True); app.quit()
+w.article_shown.connect(shown)
+app.exec()
+w.pool.waitForDone()
+"""
+
+
+def time_process(code: str, *args: str) -> dict[str, float]:
+    env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        cwd=REPO,
+        env=env,
+    )
+    marks: dict[str, float] = {}
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        marks[line.strip()] = time.perf_counter() - start
+    proc.wait()
+    return marks
+
+
+def main(runs: int = 9) -> dict[str, float]:
+    bare: list[float] = []
+    visible: list[float] = []
+    article: list[float] = []
+    time_process(BARE)  # warm the file cache for both
+    with tempfile.TemporaryDirectory() as data:
+        time_process(APP, data)
+        for _ in range(runs):
+            bare.append(time_process(BARE)["visible"])
+            marks = time_process(APP, data)
+            visible.append(marks["visible"])
+            article.append(marks["article"])
+    result = {
+        "bare_visible": median(bare),
+        "app_visible": median(visible),
+        "app_article": median(article),
+    }
+    print(f"startup ({runs} runs each, medians)")
+    print(f"  baseline: bare PySide6 window visible      {ms(result['bare_visible'])}")
+    ratio = result["app_visible"] / result["bare_visible"]
+    print(f"  Nexus Desktop window visible               {ms(result['app_visible'])}"
+          f"  ratio {ratio:.2f}x (target <= 1.3x)")  # fmt: skip
+    ratio_article = result["app_article"] / result["bare_visible"]
+    print(f"  Nexus Desktop first article on screen      {ms(result['app_article'])}"
+          f"  ratio {ratio_article:.2f}x")  # fmt: skip
+    return result
+
+
+if __name__ == "__main__":
+    main()
