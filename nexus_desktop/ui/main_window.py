@@ -40,6 +40,7 @@ from nexus_desktop.services.library import (
     validate_loaded,
 )
 from nexus_desktop.services.settings import Settings
+from nexus_desktop.services.tree import PackTree, build_pack_tree
 from nexus_desktop.ui.actions import build_actions
 from nexus_desktop.ui.reader import ReaderView
 from nexus_desktop.ui.style import apply_app_theme
@@ -87,6 +88,8 @@ class MainWindow(QMainWindow):
         self._load_task: BackgroundTask | None = None
         self._pending_restore: ArticleRef | None = None
         self._failures: list[LoadFailure] = []
+        self._pack_trees: dict[str, PackTree] = {}
+        self._expanded: set[str] = {str(k) for k in settings.get("expanded", [])}
         self.theme: Theme = theme_named(settings.get("theme"))
         zoom = settings.get("zoom", 1.0)
         self.zoom = zoom if isinstance(zoom, float | int) and 0.5 <= zoom <= 2.5 else 1.0
@@ -195,6 +198,8 @@ class MainWindow(QMainWindow):
         a["problems"].triggered.connect(self.show_problems)
         a["about"].triggered.connect(self.show_about)
         self.tree.clicked.connect(self._on_tree_activated)
+        self.tree.expanded.connect(self._on_tree_expanded)
+        self.tree.collapsed.connect(self._on_tree_collapsed)
         self.tree.activated.connect(self._on_tree_activated)
         self.reader.anchorClicked.connect(self._on_reader_anchor_clicked)
         self.reader.back_requested.connect(self.go_back)
@@ -230,7 +235,10 @@ class MainWindow(QMainWindow):
                     loaded = LoadFailure(source, f"{type(exc).__name__}: {exc}")
                 if isinstance(loaded, LoadedPack):
                     loaded_packs.append(loaded)
-                context.emit(("loaded", number, total, loaded))
+                    tree = build_pack_tree(loaded.pack)  # off the UI thread: 7,000+ nodes
+                    context.emit(("loaded", number, total, (loaded, tree)))
+                else:
+                    context.emit(("loaded", number, total, loaded))
             for loaded in loaded_packs:
                 if context.is_set():
                     break
@@ -276,12 +284,14 @@ class MainWindow(QMainWindow):
             self._failures.append(payload)
             self.statusBar().showMessage(payload.message, 10000)
             return
-        assert isinstance(payload, LoadedPack)
-        self.library.add(payload)
+        assert isinstance(payload, tuple)
+        loaded, tree = payload
+        self.library.add(loaded)
+        self._pack_trees[loaded.pack.id] = tree
         self._refresh_tree()
         if self.current is None:
             self._open_initial_article()
-        elif self.current.pack_id == payload.pack.id:
+        elif self.current.pack_id == loaded.pack.id:
             self.open_ref(self.current, push=False)
 
     def _on_load_progress(self, done: int, total: int) -> None:
@@ -312,6 +322,7 @@ class MainWindow(QMainWindow):
         sources = self.pack_sources()
         for pack in self.library.packs:
             self.library.remove(pack.id)
+        self._pack_trees.clear()
         self._refresh_tree()
         self.load_sources(sources)
 
@@ -324,27 +335,20 @@ class MainWindow(QMainWindow):
         return sources
 
     def _refresh_tree(self) -> None:
-        expanded = self._expanded_keys() or set(self.settings.get("expanded", []))
-        selected = self.current
-        self.model.set_packs(self.library.packs)
-        for key in expanded:
+        trees = [self._pack_trees[p.id] for p in self.library.packs if p.id in self._pack_trees]
+        self.model.set_pack_trees(trees)
+        for key in list(self._expanded):
             index = self.model.index_for_key(key)
             if index.isValid():
                 self.tree.setExpanded(index, True)
-        if selected is not None:
-            self._select_in_tree(selected)
+        if self.current is not None:
+            self._select_in_tree(self.current)
 
-    def _expanded_keys(self) -> set[str]:
-        keys: set[str] = set()
-        stack = [QModelIndex()]
-        while stack:
-            parent = stack.pop()
-            for row in range(self.model.rowCount(parent)):
-                index = self.model.index(row, 0, parent)
-                if self.model.hasChildren(index) and self.tree.isExpanded(index):
-                    keys.add(index.data(KEY_ROLE))
-                    stack.append(index)
-        return keys
+    def _on_tree_expanded(self, index: QModelIndex) -> None:
+        self._expanded.add(index.data(KEY_ROLE))
+
+    def _on_tree_collapsed(self, index: QModelIndex) -> None:
+        self._expanded.discard(index.data(KEY_ROLE))
 
     def _open_initial_article(self) -> None:
         last = self.settings.get("last_article")
@@ -603,6 +607,7 @@ class MainWindow(QMainWindow):
         self.settings.set("packs", packs)
         self.settings.save()
         self.library.remove(pack.id)
+        self._pack_trees.pop(pack.id, None)
         if self.current and self.current.pack_id == pack.id:
             self.current = None
             self.history.clear()
@@ -622,7 +627,7 @@ class MainWindow(QMainWindow):
     def save_state(self) -> None:
         self.settings.set("window_geometry", _b64(self.saveGeometry()))
         self.settings.set("splitter_state", _b64(self.splitter.saveState()))
-        self.settings.set("expanded", sorted(self._expanded_keys()))
+        self.settings.set("expanded", sorted(self._expanded))
         if self.current is not None:
             self.settings.set(
                 "last_article",

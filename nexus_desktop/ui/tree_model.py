@@ -2,74 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QStyle
 
-from nexus_desktop.knowledge.model import Area, Article, Pack
 from nexus_desktop.services.library import ArticleRef
+from nexus_desktop.services.tree import PackTree, TreeNode
 
 REF_ROLE = Qt.ItemDataRole.UserRole + 1
 KEY_ROLE = Qt.ItemDataRole.UserRole + 2
 
 _Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
-
-
-@dataclass(eq=False, slots=True)
-class TreeNode:
-    """One row: a pack, an area or an article."""
-
-    kind: str  # "pack" | "area" | "article"
-    title: str
-    key: str
-    ref: ArticleRef | None = None
-    tooltip: str = ""
-    parent: TreeNode | None = None
-    children: list[TreeNode] = field(default_factory=list)
-    row: int = 0
-
-
-def build_nodes(packs: list[Pack]) -> TreeNode:
-    """The node tree for the open packs (Qt-free data, built once per change)."""
-    root = TreeNode("root", "", "")
-    for pack in packs:
-        node = _area_node(pack, pack.root_area, kind="pack")
-        _attach(root, node)
-    return root
-
-
-def _area_node(pack: Pack, area: Area, *, kind: str) -> TreeNode:
-    ref = ArticleRef(pack.id, area.index_article) if area.index_article else None
-    tooltip = area.summary or (str(pack.root) if kind == "pack" else "")
-    node = TreeNode(kind, area.title, f"{pack.id}:{area.id}", ref=ref, tooltip=tooltip)
-    for child in area.areas:
-        _attach(node, _area_node(pack, child, kind="area"))
-    for article in area.articles:
-        _attach(node, _article_node(pack, article))
-    return node
-
-
-def _article_node(pack: Pack, article: Article) -> TreeNode:
-    details = [article.summary] if article.summary else []
-    facts = [f for f in (article.level, f"{article.minutes} min" if article.minutes else "") if f]
-    if facts:
-        details.append(" · ".join(facts))
-    return TreeNode(
-        "article",
-        article.title,
-        f"{pack.id}:{article.id}",
-        ref=ArticleRef(pack.id, article.id),
-        tooltip="\n".join(details),
-    )
-
-
-def _attach(parent: TreeNode, child: TreeNode) -> None:
-    child.parent = parent
-    child.row = len(parent.children)
-    parent.children.append(child)
 
 
 class KnowledgeTreeModel(QAbstractItemModel):
@@ -86,15 +30,18 @@ class KnowledgeTreeModel(QAbstractItemModel):
             "article": style.standardIcon(QStyle.StandardPixmap.SP_FileIcon),
         }
 
-    def set_packs(self, packs: list[Pack]) -> None:
+    def set_pack_trees(self, trees: list[PackTree]) -> None:
+        """Show these packs' trees (built off the UI thread by :func:`build_pack_tree`)."""
         self.beginResetModel()
-        self._root = build_nodes(packs)
-        self._by_key = {}
-        stack = list(self._root.children)
-        while stack:
-            node = stack.pop()
-            self._by_key[node.key] = node
-            stack.extend(node.children)
+        root = TreeNode("root", "", "")
+        by_key: dict[str, TreeNode] = {}
+        for row, tree in enumerate(trees):
+            tree.node.parent = root
+            tree.node.row = row
+            root.children.append(tree.node)
+            by_key.update(tree.by_key)
+        self._root = root
+        self._by_key = by_key
         self.endResetModel()
 
     # -- look-ups ----------------------------------------------------------------------------
@@ -148,9 +95,6 @@ class KnowledgeTreeModel(QAbstractItemModel):
 
     def columnCount(self, parent: _Index = _ROOT) -> int:
         return 1
-
-    def hasChildren(self, parent: _Index = _ROOT) -> bool:
-        return self.rowCount(parent) > 0
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid():

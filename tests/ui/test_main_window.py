@@ -10,6 +10,7 @@ from PySide6.QtGui import QDesktopServices
 from pytestqt.qtbot import QtBot
 
 from nexus_desktop.services.library import ArticleRef, article_url
+from nexus_desktop.services.tree import build_pack_tree
 from nexus_desktop.ui.tree_model import KnowledgeTreeModel
 from tests.conftest import write
 from tests.ui.conftest import WindowFactory
@@ -130,7 +131,7 @@ def test_tree_model_passes_modeltester(
 ) -> None:
     window = make_window(sample_pack)
     model = KnowledgeTreeModel()
-    model.set_packs(window.library.packs)
+    model.set_pack_trees([build_pack_tree(p) for p in window.library.packs])
     qtmodeltester.check(model)
     assert model.rowCount() == 1
     pack_index = model.index(0, 0)

@@ -8,8 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from nexus_desktop.knowledge import LoadCancelled, Severity, load_pack
-from nexus_desktop.knowledge.loader import MAX_ARTICLE_BYTES, PackError, default_pack_id
+from nexus_desktop.knowledge.loader import (
+    MAX_ARTICLE_BYTES,
+    LoadCancelled,
+    PackError,
+    default_pack_id,
+    load_pack,
+)
+from nexus_desktop.knowledge.model import Severity
 from nexus_desktop.knowledge.naming import natural_key, readable_name
 from tests.conftest import write
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from nexus_desktop.knowledge import load_pack
+from nexus_desktop.knowledge.loader import load_pack
 from nexus_desktop.services.library import LoadedPack, PackSource, load_source
 from tests.conftest import write
 

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nexus_desktop.knowledge import load_pack
-from nexus_desktop.render import ArticleRenderer, theme_named
-from nexus_desktop.render.markdown import sanitize
+from nexus_desktop.knowledge.loader import load_pack
+from nexus_desktop.render import theme_named
+from nexus_desktop.render.markdown import ArticleRenderer, sanitize
 from nexus_desktop.services.library import ArticleRef, Library, LoadedPack
 from tests.conftest import write
 
