@@ -19,15 +19,20 @@ from pathlib import Path
 from _common import REPO, median, ms, unpack_tldr
 
 MEMORY = r"""
-import json, resource, sys
+import json, sys
 from nexus_desktop.services.library import PackSource, load_source
 from nexus_desktop.knowledge import loader, frontmatter, links  # noqa: F401
 import yaml  # noqa: F401
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+def peak_kb():  # VmHWM: this process's peak resident set (ru_maxrss is inherited over fork)
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+
+before = peak_kb()
 if sys.argv[2] == "load":
     loaded = load_source(PackSource(sys.argv[1]), validate=False)
-after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps({"before_kb": before, "after_kb": after}))
+print(json.dumps({"before_kb": before, "after_kb": peak_kb()}))
 """
 
 UI = r"""

@@ -21,7 +21,7 @@ OUT = Path(__file__).resolve().parent
 
 
 def main() -> int:
-    article = sys.argv[1] if len(sys.argv) > 1 else "technologies/docker/images-and-dockerfiles"
+    article = sys.argv[1] if len(sys.argv) > 1 else "concepts/caching/cache-stampedes"
     extra = sys.argv[2:]
     app = QApplication(sys.argv[:1])
     with tempfile.TemporaryDirectory() as data:

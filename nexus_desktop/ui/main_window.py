@@ -304,7 +304,7 @@ class MainWindow(QMainWindow):
         self.cancel_button.hide()
         packs = self.library.packs
         problems = sum(len(self.library.loaded(p.id).problems) for p in packs)  # type: ignore[union-attr]
-        articles = sum(len(p.articles) for p in packs)
+        articles = sum(1 for p in packs for a in p.articles.values() if not a.is_index)
         message = f"{len(packs)} content packs, {articles:,} articles"
         if problems:
             message += f" — {problems} content problems (View → Content Problems)"

@@ -1,0 +1,19 @@
+"""Run every benchmark and print its figures (each against a baseline from the same run)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import bench_load  # noqa: E402
+import bench_render  # noqa: E402
+import bench_startup  # noqa: E402
+
+if __name__ == "__main__":
+    for module in (bench_startup, bench_load, bench_render):
+        module.main()
+        print()
