@@ -38,8 +38,11 @@ def create_main_window(
         if resolved not in registered:
             registered.append(resolved)
     settings.set("packs", registered)
+    from nexus_desktop.services.search import SearchService
+
     window = MainWindow(
         library=Library(),
+        search=SearchService(paths.cache_dir),
         settings=settings,
         builtin_dir=(builtin_dir or builtin_content_dir()) if builtin else None,
         pool=pool,

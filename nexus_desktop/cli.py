@@ -1,4 +1,4 @@
-"""The command line: launch the app, or work headlessly (``validate``).
+"""The command line: launch the app, or work headlessly (``validate``, ``search``).
 
 ``nexus-desktop [--data-dir DIR] [--content DIR]...`` opens the window;
 ``nexus-desktop validate DIR`` checks a content pack and exits non-zero on errors.
@@ -13,7 +13,7 @@ from pathlib import Path
 
 from nexus_desktop import __version__
 
-SUBCOMMANDS = ("validate",)
+SUBCOMMANDS = ("validate", "search")
 
 
 def _gui_parser() -> argparse.ArgumentParser:
@@ -78,11 +78,104 @@ def validate(argv: Sequence[str]) -> int:
     return 1 if errors else 0
 
 
+def _search_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="nexus-desktop search",
+        description='Full-text search. Query language: "exact phrase", prefix*, AND/OR/NOT, '
+        "-term, and the filters area:, tag:, level:, pack:.",
+    )
+    parser.add_argument("query", help="what to look for")
+    parser.add_argument(
+        "--pack",
+        metavar="DIR",
+        action="append",
+        default=[],
+        help="search only this folder (indexed first if needed; may be repeated). "
+        "Default: the built-in hub and your registered packs.",
+    )
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument("--limit", type=int, default=10, metavar="N", help="at most N results")
+    parser.add_argument("--data-dir", metavar="DIR", help="as for the app (index cache location)")
+    return parser
+
+
+def search(argv: Sequence[str]) -> int:
+    """``nexus-desktop search "query"``."""
+    import json
+
+    from nexus_desktop.knowledge.loader import LoadCancelled, PackError, load_pack
+    from nexus_desktop.paths import app_paths, builtin_content_dir
+    from nexus_desktop.services.search import SearchService
+    from nexus_desktop.services.settings import Settings
+
+    args = _search_parser().parse_args(argv)
+    paths = app_paths(args.data_dir).ensure()
+    if args.pack:
+        folders = [(Path(p), False) for p in args.pack]
+    else:
+        registered = Settings(paths.settings_file).get("packs", [])
+        folders = [(builtin_content_dir(), True)] + [(Path(p), False) for p in registered]
+    service = SearchService(paths.cache_dir)
+    packs = []
+    for folder, builtin in folders:
+        try:
+            pack = load_pack(folder, builtin=builtin)
+        except (PackError, OSError, LoadCancelled) as exc:
+            print(f"nexus-desktop: {exc}", file=sys.stderr)
+            if args.pack:
+                return 2
+            continue
+
+        def progress(done: int, total: int, name: str = pack.name) -> None:
+            if total > 200:
+                print(f"\rindexing {name}: {done:,}/{total:,}", end="", file=sys.stderr)
+
+        report = service.index_pack(pack, progress=progress)
+        if report.added + report.changed > 200:
+            print(file=sys.stderr)
+        if report.notice:
+            print(report.notice, file=sys.stderr)
+        packs.append(pack)
+    results = service.search(args.query, packs, limit=max(1, args.limit))
+    for notice in results.notices:
+        print(notice, file=sys.stderr)
+    if args.json:
+        print(
+            json.dumps(
+                [
+                    {
+                        "id": hit.id,
+                        "pack": hit.pack,
+                        "title": hit.title,
+                        "path": hit.path,
+                        "score": round(hit.score, 4),
+                        "snippet": hit.snippet_text,
+                    }
+                    for hit in results.hits
+                ],
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+        return 0
+    if not results.hits:
+        print("No results.")
+    for number, hit in enumerate(results.hits, start=1):
+        print(f"{number:2}. {hit.title}  ({hit.breadcrumb})  [{hit.score:.2f}]")
+        print(f"    {hit.path}")
+        print(f"    {hit.snippet_text}")
+    if results.suggestion:
+        print(f"Did you mean: {results.suggestion}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``nexus-desktop`` and ``python -m nexus_desktop``."""
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list and args_list[0] == "validate":
         return validate(args_list[1:])
+    if args_list and args_list[0] == "search":
+        return search(args_list[1:])
     args = _gui_parser().parse_args(args_list)
     from nexus_desktop.app import run
 

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from nexus_desktop.knowledge.model import Pack
 from nexus_desktop.render import Theme, theme_named
+from nexus_desktop.search.query import SearchHit, SearchResults, match_pattern
 from nexus_desktop.services.library import (
     ArticleRef,
     Library,
@@ -39,10 +40,14 @@ from nexus_desktop.services.library import (
     parse_article_url,
     validate_loaded,
 )
+from nexus_desktop.services.search import SearchService
 from nexus_desktop.services.settings import Settings
 from nexus_desktop.services.tree import PackTree, build_pack_tree
 from nexus_desktop.ui.actions import build_actions
+from nexus_desktop.ui.find_bar import FindBar
+from nexus_desktop.ui.quick_switcher import QuickSwitcher
 from nexus_desktop.ui.reader import ReaderView
+from nexus_desktop.ui.search_panel import SearchPanel
 from nexus_desktop.ui.style import apply_app_theme
 from nexus_desktop.ui.tasks import BackgroundTask, TaskContext
 from nexus_desktop.ui.tree_model import KEY_ROLE, REF_ROLE, KnowledgeTreeModel
@@ -65,6 +70,7 @@ class MainWindow(QMainWindow):
     article_shown = Signal(object)  # ArticleRef
     packs_loaded = Signal()
     external_link_opened = Signal(str)
+    search_results_shown = Signal(object)  # SearchResults
 
     def __init__(
         self,
@@ -72,10 +78,14 @@ class MainWindow(QMainWindow):
         library: Library,
         settings: Settings,
         builtin_dir: Path | None = None,
+        search: SearchService | None = None,
         pool: QThreadPool | None = None,
     ) -> None:
         super().__init__()
         self.library = library
+        self.search_service = search
+        self._search_generation = 0
+        self._pending_highlight: tuple[ArticleRef, str | None] | None = None
         self.settings = settings
         self.builtin_dir = builtin_dir
         self.pool = pool or QThreadPool.globalInstance()
@@ -113,6 +123,14 @@ class MainWindow(QMainWindow):
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
 
+        self.search_panel = SearchPanel()
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.setSpacing(0)
+        left_layout.addWidget(self.search_panel, 0)
+        left_layout.addWidget(self.tree, 1)
+
         self.breadcrumb = QLabel()
         self.breadcrumb.setObjectName("breadcrumb")
         self.breadcrumb.setTextFormat(self.breadcrumb.textFormat().RichText)
@@ -126,6 +144,8 @@ class MainWindow(QMainWindow):
         layout.setSpacing(0)
         layout.addWidget(self.breadcrumb)
         layout.addWidget(self.reader)
+        self.find_bar = FindBar(self.reader)
+        layout.addWidget(self.find_bar)
 
         self.outline = QTreeWidget()
         self.outline.setObjectName("outline")
@@ -134,7 +154,7 @@ class MainWindow(QMainWindow):
         self.outline.setIndentation(14)
 
         self.splitter = QSplitter()
-        self.splitter.addWidget(self.tree)
+        self.splitter.addWidget(left)
         self.splitter.addWidget(centre)
         self.splitter.addWidget(self.outline)
         self.splitter.setStretchFactor(0, 0)
@@ -170,8 +190,9 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         for title, names in (
             ("&File", ("add_pack", "remove_pack", "reload", None, "quit")),
+            ("&Edit", ("search", "find", "find_next")),
             ("&View", ("zoom_in", "zoom_out", "zoom_reset", None, "dark_theme", None, "problems")),
-            ("&Go", ("back", "forward")),
+            ("&Go", ("back", "forward", None, "quick_open")),
             ("&Help", ("about",)),
         ):
             menu = bar.addMenu(title)
@@ -196,6 +217,14 @@ class MainWindow(QMainWindow):
         a["dark_theme"].setChecked(self.theme.name == "dark")
         a["dark_theme"].toggled.connect(self._on_dark_theme_toggled)
         a["problems"].triggered.connect(self.show_problems)
+        a["search"].triggered.connect(self.search_panel.focus_field)
+        a["find"].triggered.connect(self.find_bar.open_bar)
+        a["find_next"].triggered.connect(self._on_find_next_triggered)
+        a["quick_open"].triggered.connect(self.show_quick_switcher)
+        self.search_panel.query_changed.connect(self._on_search_query_changed)
+        self.search_panel.hit_activated.connect(self._on_search_hit_activated)
+        self.search_panel.cleared.connect(self._on_search_cleared)
+        self.search_panel.results.currentRowChanged.connect(self._on_search_current_changed)
         a["about"].triggered.connect(self.show_about)
         self.tree.clicked.connect(self._on_tree_activated)
         self.tree.expanded.connect(self._on_tree_expanded)
@@ -216,8 +245,11 @@ class MainWindow(QMainWindow):
         self._failures = []
         total = len(sources)
 
+        search = self.search_service
+
         def work(context: TaskContext) -> int:
             from nexus_desktop.knowledge.loader import LoadCancelled
+            from nexus_desktop.search.index import IndexCancelled
 
             # First make every pack browsable, then add the deep checks (quizzes, anchors).
             loaded_packs: list[LoadedPack] = []
@@ -248,6 +280,24 @@ class MainWindow(QMainWindow):
                     break
                 except Exception as exc:  # noqa: BLE001 - validation problems are not fatal
                     context.emit(("checked", 0, total, f"{loaded.pack.name}: {exc}"))
+            if search is None:
+                return total
+            for number, loaded in enumerate(loaded_packs, start=1):
+                if context.is_set():
+                    break
+                context.emit(("indexing", number, len(loaded_packs), loaded.pack.name))
+                try:
+                    report = search.index_pack(
+                        loaded.pack, progress=context.progress, cancel=context
+                    )
+                except IndexCancelled:
+                    break
+                except Exception as exc:  # noqa: BLE001 - search is derived data, never fatal
+                    context.emit(
+                        ("checked", 0, total, f"search index of {loaded.pack.name}: {exc}")
+                    )
+                    continue
+                context.emit(("indexed", number, len(loaded_packs), report))
             return total
 
         self.progress.setRange(0, 0)
@@ -275,6 +325,15 @@ class MainWindow(QMainWindow):
         kind, number, total, payload = event
         if kind == "checked":
             self.statusBar().showMessage(f"Could not check content: {payload}", 10000)
+            return
+        if kind == "indexing":
+            self.statusBar().showMessage(f"Indexing {payload} for search ({number}/{total})…")
+            return
+        if kind == "indexed":
+            if getattr(payload, "notice", None):
+                self.statusBar().showMessage(payload.notice, 10000)  # type: ignore[union-attr]
+            if self.search_panel.active:  # results may now include this pack
+                self._on_search_query_changed(self.search_panel.field.text())
             return
         if kind == "starting":
             assert isinstance(payload, PackSource)
@@ -398,6 +457,12 @@ class MainWindow(QMainWindow):
         if article is None:
             self.statusBar().showMessage(f"Not found: {ref.article_id}", 8000)
         self._fill_outline(rendered.headings)
+        pending = self._pending_highlight
+        if pending is not None and pending[0] == ref:
+            self._pending_highlight = None
+            self.reader.highlight_matches(pending[1])
+        if self.find_bar.isVisible():
+            self.find_bar.refresh()
         self._update_breadcrumb(ref)
         self._select_in_tree(ref)
         self.setWindowTitle(f"{article.title} — Nexus Desktop" if article else "Nexus Desktop")
@@ -515,6 +580,57 @@ class MainWindow(QMainWindow):
 
     def _on_breadcrumb_link_activated(self, link: str) -> None:
         self.open_url(link)
+
+    # -- search ----------------------------------------------------------------------------------
+    def _on_search_query_changed(self, text: str) -> None:
+        if self.search_service is None or not text.strip():
+            return
+        self._search_generation += 1
+        generation = self._search_generation
+        service, packs = self.search_service, self.library.packs
+        task = BackgroundTask(lambda _ctx: service.search(text, packs, limit=30))
+        task.on_success(
+            lambda results: (
+                self._show_search_results(results)
+                if generation == self._search_generation
+                else None
+            )
+        )
+        task.on_failure(lambda message: self.statusBar().showMessage(f"Search failed: {message}"))
+        task.start(self.pool)
+
+    def _show_search_results(self, results: SearchResults) -> None:
+        self.tree.hide()
+        self.search_panel.show_results(results)
+        for notice in results.notices:
+            self.statusBar().showMessage(notice, 10000)
+        self.search_results_shown.emit(results)
+
+    def _on_search_cleared(self) -> None:
+        self.tree.show()
+
+    def _on_search_current_changed(self, _row: int) -> None:
+        self.search_panel.results.scrollToItem(self.search_panel.results.currentItem())
+
+    def _on_search_hit_activated(self, hit: SearchHit, terms: list[str]) -> None:
+        ref = ArticleRef(hit.pack, hit.id)
+        self._pending_highlight = (ref, match_pattern(terms))
+        if ref == self.current:
+            self.open_ref(ref, push=False, scroll=self.reader.verticalScrollBar().value())
+        else:
+            self.open_ref(ref)
+
+    def _on_find_next_triggered(self) -> None:
+        if self.find_bar.isVisible():
+            self.find_bar.find_next()
+        else:
+            self.find_bar.open_bar()
+
+    def show_quick_switcher(self) -> QuickSwitcher:
+        switcher = QuickSwitcher(self.library.packs, self)
+        switcher.article_chosen.connect(self.open_ref)
+        switcher.show()
+        return switcher
 
     # -- view ----------------------------------------------------------------------------------
     def _zoom_step(self, direction: int) -> float:

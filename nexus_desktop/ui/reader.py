@@ -6,9 +6,17 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPalette, QResizeEvent
-from PySide6.QtWidgets import QTextBrowser, QWidget
+from PySide6.QtCore import QByteArray, QRegularExpression, QSize, Qt, QUrl, Signal
+from PySide6.QtGui import (
+    QColor,
+    QImage,
+    QMouseEvent,
+    QPainter,
+    QPalette,
+    QResizeEvent,
+    QTextCharFormat,
+)
+from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
 
 from nexus_desktop.render import Theme
 
@@ -59,6 +67,33 @@ class ReaderView(QTextBrowser):
             self.scrollToAnchor(anchor)
         else:
             self.verticalScrollBar().setValue(scroll or 0)
+
+    def highlight_matches(self, pattern: str | None) -> int:
+        """Mark every match of ``pattern`` and scroll the first into view; return the count."""
+        if not pattern:
+            self.setExtraSelections([])
+            return 0
+        expression = QRegularExpression(
+            pattern, QRegularExpression.PatternOption.CaseInsensitiveOption
+        )
+        document = self.document()
+        selections = []
+        cursor = document.find(expression, 0)
+        colour = QColor(self._theme.highlight if self._theme else "#fff3a3")
+        while not cursor.isNull() and len(selections) < 500:
+            selection = QTextEdit.ExtraSelection()
+            selection.cursor = cursor
+            fmt = QTextCharFormat()
+            fmt.setBackground(colour)
+            selection.format = fmt
+            selections.append(selection)
+            cursor = document.find(expression, cursor)
+        self.setExtraSelections(selections)
+        if selections:
+            first = selections[0].cursor
+            bar = self.verticalScrollBar()
+            bar.setValue(bar.value() + self.cursorRect(first).top() - 120)
+        return len(selections)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

@@ -1,0 +1,234 @@
+"""One Whoosh index per content pack, in the cache folder; derived data, rebuilt when needed.
+
+The index lives in ``<cache>/search/<pack-id>-<hash of the pack's path>/`` with a ``meta.json``
+naming the schema version. Missing, corrupt, locked by a dead process or from an older schema,
+it is deleted and rebuilt, and the caller is told why (``IndexReport.notice``).
+Updates are incremental: only added, changed (content hash) and removed articles are written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from whoosh import index as whoosh_index
+from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+
+from nexus_desktop.knowledge.loader import read_article_text
+from nexus_desktop.knowledge.model import Article, Pack
+from nexus_desktop.search.analysis import spelling_analyzer, technical_analyzer
+
+SCHEMA_VERSION = 2
+INDEX_NAME = "main"
+
+ProgressFn = Callable[[int, int], None]
+
+
+class CancelToken(Protocol):
+    def is_set(self) -> bool: ...
+
+
+class IndexCancelled(Exception):  # noqa: N818 - a signal, not an error
+    """Raised when indexing is cancelled; the index is left as it was before."""
+
+
+def build_schema() -> Schema:
+    analyzer = technical_analyzer()
+    return Schema(
+        key=ID(unique=True, stored=True),  # "<kind>:<article id>" (notes, questions later)
+        id=ID(stored=True),
+        pack=ID(stored=True),
+        kind=ID(stored=True),
+        area=KEYWORD(lowercase=True, commas=True, scorable=False),
+        title=TEXT(analyzer=analyzer, field_boost=5.0, stored=True),
+        headings=TEXT(analyzer=analyzer, field_boost=2.5, stored=True),
+        body=TEXT(analyzer=analyzer, stored=True),
+        tags=KEYWORD(lowercase=True, commas=True, scorable=True, field_boost=2.0, stored=True),
+        level=ID(stored=True),
+        spell=TEXT(analyzer=spelling_analyzer(), stored=False, phrase=False),
+        path=STORED(),
+        breadcrumb=STORED(),
+        digest=STORED(),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class IndexReport:
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    notice: str | None = None  # why the index was rebuilt, for the user
+
+
+_HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
+_LINK_TARGET = re.compile(r"\]\([^)]*\)")
+_HTML_TAG = re.compile(r"<[^>\n]+>")
+_MARKUP = re.compile(r"[*`>|#~]|^\s*[-+]\s+|!\[", re.MULTILINE)
+
+
+def plain_text(markdown_text: str) -> str:
+    """Markdown reduced to the words a reader sees (code kept: identifiers matter)."""
+    text = _LINK_TARGET.sub("]", markdown_text)
+    text = _HTML_TAG.sub(" ", text)
+    text = _MARKUP.sub(" ", text)
+    return text.replace("[", " ").replace("]", " ")
+
+
+def index_dir_for(cache_dir: Path, pack: Pack) -> Path:
+    digest = hashlib.sha1(str(pack.root).encode("utf-8", "surrogatepass")).hexdigest()[:10]
+    return cache_dir / "search" / f"{pack.id}-{digest}"
+
+
+def article_document(pack: Pack, article: Article, text: str, digest: str) -> dict[str, Any]:
+    area = pack.area_of(article)
+    crumbs = [a.title for a in area.breadcrumb()]
+    area_terms = {part for part in area.id.split("/") if part} | ({area.id} if area.id else set())
+    area_terms |= {a.title.lower() for a in area.breadcrumb()[1:]}
+    headings = " \n".join(_HEADING.findall(text))
+    body = plain_text(text)
+    return {
+        "key": f"article:{article.id}",
+        "id": article.id,
+        "pack": pack.id,
+        "kind": "article",
+        "area": ",".join(sorted(area_terms)),
+        "title": article.title,
+        "headings": headings,
+        "body": body,
+        "tags": ",".join(article.tags),
+        "level": article.level or "",
+        "spell": f"{article.title}\n{headings}\n{body}",
+        "path": str(article.path),
+        "breadcrumb": " › ".join(crumbs),
+        "digest": digest,
+    }
+
+
+class PackIndex:
+    """The search index of one pack."""
+
+    def __init__(self, cache_dir: Path, pack: Pack) -> None:
+        self.pack = pack
+        self.dir = index_dir_for(cache_dir, pack)
+        self._index: Any = None
+
+    # -- opening ---------------------------------------------------------------------------
+    def open(self) -> str | None:
+        """Open the index, creating or rebuilding it as needed; return a notice if rebuilt."""
+        notice = None
+        problem = self._problem()
+        if problem is not None:
+            if problem != "missing":
+                notice = f"The search index of “{self.pack.name}” was {problem}; rebuilding it."
+            self.reset()
+        else:
+            try:
+                self._index = whoosh_index.open_dir(str(self.dir), indexname=INDEX_NAME)
+                with self._index.searcher() as searcher:
+                    searcher.doc_count()
+            except Exception:  # noqa: BLE001 - any failure to read derived data means rebuild
+                notice = f"The search index of “{self.pack.name}” was damaged; rebuilding it."
+                self.reset()
+        return notice
+
+    def _problem(self) -> str | None:
+        meta = self.dir / "meta.json"
+        if not self.dir.exists() or not meta.exists():
+            return "missing"
+        try:
+            data = json.loads(meta.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return "damaged"
+        if data.get("schema") != SCHEMA_VERSION:
+            return "made by an older version"
+        if not whoosh_index.exists_in(str(self.dir), indexname=INDEX_NAME):
+            return "damaged"
+        return None
+
+    def reset(self) -> None:
+        """Delete whatever is on disk and create an empty index."""
+        shutil.rmtree(self.dir, ignore_errors=True)
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self._index = whoosh_index.create_in(str(self.dir), build_schema(), indexname=INDEX_NAME)
+        (self.dir / "meta.json").write_text(
+            json.dumps(
+                {"schema": SCHEMA_VERSION, "pack": self.pack.id, "root": str(self.pack.root)}
+            ),
+            encoding="utf-8",
+        )
+
+    @property
+    def is_open(self) -> bool:
+        return self._index is not None
+
+    @property
+    def whoosh(self) -> Any:
+        if self._index is None:
+            self.open()
+        return self._index
+
+    # -- updating --------------------------------------------------------------------------
+    def update(
+        self, *, progress: ProgressFn | None = None, cancel: CancelToken | None = None
+    ) -> IndexReport:
+        """Bring the index in line with the pack: add, re-index and remove what changed."""
+        notice = self.open()
+        # A lock file left by a process that died is harmless: Whoosh locks with flock(), which
+        # the OS releases when the process ends. A live writer elsewhere raises LockError.
+        with self._index.searcher() as searcher:
+            known = {
+                fields["id"]: fields.get("digest", "")
+                for fields in searcher.all_stored_fields()
+                if fields.get("kind") == "article"
+            }
+        articles = [a for a in self.pack.articles.values() if not a.is_index]
+        current = {a.id for a in articles}
+        writer = self._index.writer(limitmb=128)
+        added = changed = unchanged = 0
+        try:
+            for done, article in enumerate(articles):
+                if cancel is not None and cancel.is_set():
+                    raise IndexCancelled(self.pack.name)
+                if progress is not None and done % 64 == 0:
+                    progress(done, len(articles))
+                try:
+                    raw = article.path.read_bytes()
+                except OSError:
+                    continue
+                digest = hashlib.sha1(raw).hexdigest() + article.title
+                old = known.get(article.id)
+                if old == digest:
+                    unchanged += 1
+                    continue
+                try:
+                    text = read_article_text(article.path)
+                except OSError:
+                    continue
+                document = article_document(self.pack, article, text, digest)
+                if old is None:
+                    writer.add_document(**document)
+                    added += 1
+                else:
+                    writer.update_document(**document)
+                    changed += 1
+            removed = 0
+            for article_id in set(known) - current:
+                writer.delete_by_term("key", f"article:{article_id}")
+                removed += 1
+        except BaseException:
+            writer.cancel()
+            raise
+        if added or changed or removed:
+            writer.commit(optimize=False)
+        else:
+            writer.cancel()
+        if progress is not None:
+            progress(len(articles), len(articles))
+        return IndexReport(added, changed, removed, unchanged, notice)

@@ -1,0 +1,212 @@
+"""Searching: query parsing (phrases, prefixes, AND/OR/NOT, filters), BM25F ranking, snippets
+with the matched terms marked, and "did you mean" suggestions from the index's own words."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from whoosh import qparser, scoring
+from whoosh.query import AndNot, Every, Or, Query, Term
+
+from nexus_desktop.search.analysis import stem, technical_analyzer
+
+SEARCH_FIELDS = ("title", "headings", "body", "tags")
+FILTER_FIELDS = {"area": "area", "tag": "tags", "tags": "tags", "level": "level", "pack": "pack"}
+_FILTER = re.compile(r"\b(area|tag|tags|level|pack):(\"[^\"]*\"|\S+)", re.IGNORECASE)
+_WORD = re.compile(r"[A-Za-z][A-Za-z_]{2,}")
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    pack: str
+    id: str
+    title: str
+    breadcrumb: str
+    path: str
+    score: float
+    snippet_html: str  # matched terms in <b>…</b>, everything else escaped
+    snippet_text: str  # the same with [matched] terms, for terminals and JSON
+    kind: str = "article"
+
+
+@dataclass(slots=True)
+class SearchResults:
+    query: str
+    hits: list[SearchHit] = field(default_factory=list)
+    terms: list[str] = field(default_factory=list)  # words to highlight in the reader
+    suggestion: str | None = None  # "did you mean" query, when results are few
+    total: int = 0
+    notices: list[str] = field(default_factory=list)  # e.g. an index was rebuilt
+
+
+def match_pattern(words: list[str]) -> str | None:
+    """A regular expression (Python and PCRE) matching the words as the index matches them:
+    case-insensitive, by stem prefix, so ``queries`` also finds ``query`` and ``queried``."""
+    prefixes = []
+    for word in words:
+        lowered = word.lower().strip(".-")
+        if not lowered:
+            continue
+        stemmed = stem(lowered)
+        common = 0
+        while common < min(len(stemmed), len(lowered)) and stemmed[common] == lowered[common]:
+            common += 1
+        if common >= len(lowered):  # the word is its own stem: match it and its extensions
+            prefixes.append(lowered)
+        else:  # "queries" -> stem "queri": match "quer…" so "query" is found too
+            prefixes.append(lowered[: max(min(4, len(lowered)), common - 1)])
+    if not prefixes:
+        return None
+    ordered = sorted(set(prefixes), key=len, reverse=True)
+    return r"(?<!\w)(?:" + "|".join(re.escape(p) for p in ordered) + r")\w*"
+
+
+def make_snippet(body: str, words: list[str], width: int = 200) -> tuple[str, str]:
+    """The passage of ``body`` with the most query words; returns (html with <b>, [plain])."""
+    expression = match_pattern(words)
+    collapsed = " ".join(body.split())
+    if expression is None:
+        return html.escape(collapsed[:width]), collapsed[:width]
+    matches = list(re.finditer(expression, collapsed, re.IGNORECASE))
+    if not matches:
+        return html.escape(collapsed[:width]), collapsed[:width]
+    best, best_score = 0, -1
+    for i, match in enumerate(matches):  # the window holding the most distinct words wins
+        seen = set()
+        for other in matches[i:]:
+            if other.start() - match.start() > width:
+                break
+            seen.add(other.group(0).lower())
+        if len(seen) > best_score:
+            best, best_score = i, len(seen)
+    anchor = matches[best].start()
+    start = collapsed.rfind(" ", 0, max(0, anchor - 50)) + 1 if anchor > 50 else 0
+    end = collapsed.find(" ", min(len(collapsed), start + width))
+    end = len(collapsed) if end == -1 else end
+    html_parts, plain_parts, index = [], [], start
+    for match in matches:
+        if match.start() < start or match.end() > end:
+            continue
+        html_parts.append(html.escape(collapsed[index : match.start()]))
+        plain_parts.append(collapsed[index : match.start()])
+        html_parts.append(f"<b>{html.escape(match.group(0))}</b>")
+        plain_parts.append(f"[{match.group(0)}]")
+        index = match.end()
+    html_parts.append(html.escape(collapsed[index:end]))
+    plain_parts.append(collapsed[index:end])
+    lead = "… " if start > 0 else ""
+    tail = " …" if end < len(collapsed) else ""
+    return lead + "".join(html_parts) + tail, lead + "".join(plain_parts) + tail
+
+
+def make_parser(schema: Any) -> qparser.QueryParser:
+    parser = qparser.MultifieldParser(
+        list(SEARCH_FIELDS),
+        schema,
+        fieldboosts={"title": 3.0, "headings": 1.5, "tags": 1.5},
+        group=qparser.OrGroup.factory(0.9),
+    )
+    parser.add_plugin(qparser.FuzzyTermPlugin())
+    return parser
+
+
+_EXCLUDED = re.compile(r"(?:^|(?<=\s))(?:-|NOT\s+)(\"[^\"]+\"|[^\s\"]+)")
+_PLUS = re.compile(r"(^|\s)\+(?=[\w\"])")
+
+
+def split_filters(text: str) -> tuple[str, list[tuple[str, str]]]:
+    """Take ``area:x tag:y level:z pack:p`` out of the query text."""
+    filters = [(FILTER_FIELDS[m.group(1).lower()], m.group(2).strip('"').lower())
+               for m in _FILTER.finditer(text)]  # fmt: skip
+    return _FILTER.sub(" ", text).strip(), filters
+
+
+def parse_query(text: str, schema: Any) -> Query:
+    """Parse leniently: unbalanced quotes, dangling operators and odd characters never fail."""
+    parser = make_parser(schema)
+    cleaned = text.strip()
+    if cleaned.count('"') % 2:
+        cleaned = cleaned.replace('"', " ")
+    cleaned = re.sub(r"^\s*(AND|OR|NOT)\s+|\s+(AND|OR|NOT)\s*$", " ", cleaned).strip()
+    if not cleaned:
+        return Every()
+    # "-term" / "NOT term" exclude, "+term" requires — only at the start of a word: a hyphen
+    # inside "multi-stage" or "docker-compose.yml" is part of the word.
+    excluded = [m.strip('"') for m in _EXCLUDED.findall(cleaned)]
+    cleaned = _PLUS.sub(r"\1", _EXCLUDED.sub(" ", cleaned)).strip()
+    query = _lenient_parse(parser, cleaned) if cleaned else Every()
+    if excluded:
+        query = AndNot(query, Or([_lenient_parse(parser, f'"{word}"') for word in excluded]))
+    return query
+
+
+def _lenient_parse(parser: qparser.QueryParser, text: str) -> Query:
+    try:
+        return parser.parse(text)
+    except Exception:  # noqa: BLE001 - any parser surprise falls back to plain words
+        words = " ".join(re.findall(r"\w+", text))
+        return parser.parse(words) if words else Every()
+
+
+def query_terms(text: str) -> list[str]:
+    """The words of a query as typed (for highlighting in the reader)."""
+    text, _ = split_filters(text)
+    words = re.findall(r"[\w.\-]+", text.replace("*", ""))
+    return [w for w in words if w not in ("AND", "OR", "NOT") and len(w) > 1]
+
+
+def run_search(
+    searcher: Any, text: str, *, limit: int = 20, snippets: bool = True
+) -> tuple[list[dict[str, Any]], int, Query]:
+    """Search one index; returns stored fields with score and snippets, the total, the query."""
+    words, filters = split_filters(text)
+    query = parse_query(words, searcher.schema)
+    restrict = None
+    for fieldname, value in filters:
+        term = Term(fieldname, value)
+        restrict = term if restrict is None else restrict & term
+    if restrict is not None:
+        query = query & restrict if not isinstance(query, Every) else restrict
+    results = searcher.search(query, limit=limit)
+    words = query_terms(text)
+    found = []
+    for hit in results:
+        fields = dict(hit.fields())
+        fields["score"] = hit.score
+        if snippets:
+            fields["snippet_html"], fields["snippet_text"] = make_snippet(
+                fields.get("body", ""), words
+            )
+        found.append(fields)
+    return found, len(results), query
+
+
+def suggest(searcher: Any, text: str) -> str | None:
+    """A corrected query built from the index's vocabulary, or None."""
+    words, _filters = split_filters(text)
+    corrector = searcher.corrector("spell")
+    changed = False
+    out = []
+    for word in re.findall(r"\S+", words):
+        lowered = word.lower()
+        if _WORD.fullmatch(word) and lowered not in ("and", "or", "not"):
+            has_it = searcher.reader().frequency("spell", lowered) > 0
+            if not has_it:
+                options = corrector.suggest(lowered, limit=1, maxdist=2)
+                if options:
+                    out.append(options[0])
+                    changed = True
+                    continue
+        out.append(word)
+    return " ".join(out) if changed else None
+
+
+def weighting() -> scoring.WeightingModel:
+    return scoring.BM25F(B=0.75, K1=1.2)
+
+
+def analyzer_terms(text: str) -> list[str]:
+    return [t.text for t in technical_analyzer()(text)]

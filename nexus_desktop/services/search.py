@@ -1,0 +1,122 @@
+"""The search service: keeps each open pack's index current and searches all of them at once.
+
+Qt-free. Index writes for one pack are serialised by a lock; searching is safe from any thread.
+A damaged index found while searching is rebuilt on the spot, and the results say so.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from nexus_desktop.knowledge.model import Pack
+from nexus_desktop.search.index import CancelToken, IndexReport, PackIndex, ProgressFn
+from nexus_desktop.search.query import SearchHit, SearchResults, query_terms, run_search, suggest
+
+FEW_RESULTS = 3
+
+
+class SearchService:
+    def __init__(self, cache_dir: Path) -> None:
+        self.cache_dir = cache_dir
+        self._indexes: dict[str, PackIndex] = {}
+        self._locks: dict[str, threading.Lock] = {}
+        self._guard = threading.Lock()
+
+    def _index(self, pack: Pack) -> tuple[PackIndex, threading.Lock]:
+        with self._guard:
+            index = self._indexes.get(pack.id)
+            if index is None or index.pack is not pack:
+                index = self._indexes[pack.id] = PackIndex(self.cache_dir, pack)
+            lock = self._locks.setdefault(pack.id, threading.Lock())
+        return index, lock
+
+    def forget(self, pack_id: str) -> None:
+        with self._guard:
+            self._indexes.pop(pack_id, None)
+
+    def index_pack(
+        self, pack: Pack, *, progress: ProgressFn | None = None, cancel: CancelToken | None = None
+    ) -> IndexReport:
+        """Bring one pack's index up to date (incremental)."""
+        index, lock = self._index(pack)
+        with lock:
+            return index.update(progress=progress, cancel=cancel)
+
+    def rebuild(self, pack: Pack) -> IndexReport:
+        index, lock = self._index(pack)
+        with lock:
+            index.reset()
+            return index.update()
+
+    def search(self, text: str, packs: list[Pack], *, limit: int = 20) -> SearchResults:
+        """Search every pack; hits merged by score. Never raises for a bad query or index."""
+        results = SearchResults(query=text, terms=query_terms(text))
+        if not text.strip():
+            return results
+        merged: list[SearchHit] = []
+        for pack in packs:
+            found, total = self._search_pack(pack, text, limit, results)
+            results.total += total
+            merged.extend(found)
+        merged.sort(key=lambda hit: hit.score, reverse=True)
+        results.hits = merged[:limit]
+        if results.total < FEW_RESULTS:
+            results.suggestion = self._suggest(text, packs)
+        return results
+
+    def _search_pack(
+        self, pack: Pack, text: str, limit: int, results: SearchResults
+    ) -> tuple[list[SearchHit], int]:
+        index, lock = self._index(pack)
+        if not index.is_open:
+            # Opening may create or rebuild the index: never while it is being written.
+            if not lock.acquire(blocking=False):
+                results.notices.append(f"Still indexing “{pack.name}”…")
+                return [], 0
+            try:
+                notice = index.open()
+            finally:
+                lock.release()
+            if notice:
+                results.notices.append(notice)
+        for attempt in (1, 2):
+            try:
+                with index.whoosh.searcher() as searcher:
+                    found, total, _query = run_search(searcher, text, limit=limit)
+                return [_hit(pack, fields) for fields in found], total
+            except Exception:  # noqa: BLE001 - a damaged index is rebuilt, never shown as an error
+                if attempt == 2:
+                    results.notices.append(f"Search in “{pack.name}” is unavailable right now.")
+                    return [], 0
+                results.notices.append(
+                    f"The search index of “{pack.name}” was damaged and has been rebuilt."
+                )
+                self.rebuild(pack)
+        return [], 0
+
+    def _suggest(self, text: str, packs: list[Pack]) -> str | None:
+        for pack in packs:
+            index, _lock = self._index(pack)
+            try:
+                with index.whoosh.searcher() as searcher:
+                    suggestion = suggest(searcher, text)
+            except Exception:  # noqa: BLE001 - suggestions are a nicety
+                continue
+            if suggestion:
+                return suggestion
+        return None
+
+
+def _hit(pack: Pack, fields: dict[str, object]) -> SearchHit:
+    return SearchHit(
+        pack=pack.id,
+        id=str(fields.get("id", "")),
+        title=str(fields.get("title", "")),
+        breadcrumb=str(fields.get("breadcrumb", "")),
+        path=str(fields.get("path", "")),
+        score=float(fields.get("score", 0.0)),  # type: ignore[arg-type]
+        snippet_html=str(fields.get("snippet_html", "")),
+        snippet_text=str(fields.get("snippet_text", "")),
+        kind=str(fields.get("kind", "article")),
+    )

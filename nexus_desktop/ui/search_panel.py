@@ -1,0 +1,155 @@
+"""Search as you type: a field, a ranked result list with snippets, and "did you mean"."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nexus_desktop.search.query import SearchHit, SearchResults
+
+DEBOUNCE_MS = 180
+HIT_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class SearchPanel(QWidget):
+    """The field and its results. Searching itself is done by whoever handles ``query_changed``."""
+
+    query_changed = Signal(str)  # debounced
+    hit_activated = Signal(object, list)  # SearchHit, terms to highlight
+    cleared = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.field = QLineEdit()
+        self.field.setObjectName("searchField")
+        self.field.setPlaceholderText("Search everything  (Ctrl+K)")
+        self.field.setClearButtonEnabled(True)
+        self.status = QLabel()
+        self.status.setObjectName("searchStatus")
+        self.status.setWordWrap(True)
+        self.status.setContentsMargins(4, 2, 4, 2)
+        self.status.hide()
+        self.results = QListWidget()
+        self.results.setObjectName("searchResults")
+        self.results.setWordWrap(True)
+        self.results.setAlternatingRowColors(True)
+        self.results.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
+        self.results.hide()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 0)
+        layout.setSpacing(3)
+        layout.addWidget(self.field)
+        layout.addWidget(self.status)
+        layout.addWidget(self.results)
+        self._terms: list[str] = []
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(DEBOUNCE_MS)
+        self._timer.timeout.connect(self._on_timer_timeout)
+        self.field.textChanged.connect(self._on_field_text_changed)
+        self.field.returnPressed.connect(self.activate_current)
+        self.field.installEventFilter(self)
+        self.results.itemActivated.connect(self._on_results_item_activated)
+        self.results.itemClicked.connect(self._on_results_item_activated)
+        self.status.linkActivated.connect(self._on_status_link_activated)
+
+    @property
+    def active(self) -> bool:
+        return bool(self.field.text().strip())
+
+    def focus_field(self) -> None:
+        self.field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.field.selectAll()
+
+    def _on_field_text_changed(self, text: str) -> None:
+        if text.strip():
+            self._timer.start()
+        else:
+            self._timer.stop()
+            self.results.clear()
+            self.results.hide()
+            self.status.hide()
+            self.cleared.emit()
+
+    def _on_timer_timeout(self) -> None:
+        self.query_changed.emit(self.field.text())
+
+    def show_results(self, results: SearchResults) -> None:
+        """Show results for the query they answer (stale results are ignored)."""
+        if results.query != self.field.text():
+            return
+        self._terms = results.terms
+        self.results.clear()
+        for hit in results.hits:
+            item = QListWidgetItem()
+            item.setData(HIT_ROLE, hit)
+            label = QLabel(_hit_html(hit))
+            label.setWordWrap(True)
+            label.setTextFormat(Qt.TextFormat.RichText)
+            label.setContentsMargins(6, 4, 6, 6)
+            label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+            item.setSizeHint(label.sizeHint())
+            self.results.addItem(item)
+            self.results.setItemWidget(item, label)
+        if self.results.count():
+            self.results.setCurrentRow(0)
+        parts = [f"{results.total:,} result{'s' if results.total != 1 else ''}"]
+        if results.suggestion:
+            link = html.escape(results.suggestion, quote=True)
+            parts.append(
+                f'Did you mean <a href="{link}"><i>{html.escape(results.suggestion)}</i></a>?'
+            )
+        parts.extend(html.escape(n) for n in results.notices)
+        self.status.setText(" · ".join(parts))
+        self.status.show()
+        self.results.show()
+
+    def _on_status_link_activated(self, suggestion: str) -> None:
+        self.field.setText(suggestion)
+        self._timer.stop()
+        self.query_changed.emit(suggestion)
+
+    def activate_current(self) -> None:
+        item = self.results.currentItem()
+        if item is None and self.results.count():
+            item = self.results.item(0)
+        if item is not None:
+            self._on_results_item_activated(item)
+
+    def _on_results_item_activated(self, item: QListWidgetItem) -> None:
+        hit = item.data(HIT_ROLE)
+        if isinstance(hit, SearchHit):
+            self.hit_activated.emit(hit, list(self._terms))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Arrow keys in the field move through the results; Escape clears."""
+        if watched is self.field and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            key = event.key()
+            if key in (Qt.Key.Key_Down, Qt.Key.Key_Up) and self.results.count():
+                step = 1 if key == Qt.Key.Key_Down else -1
+                row = max(0, min(self.results.count() - 1, self.results.currentRow() + step))
+                self.results.setCurrentRow(row)
+                return True
+            if key == Qt.Key.Key_Escape:
+                self.field.clear()
+                return True
+        return super().eventFilter(watched, event)
+
+
+def _hit_html(hit: SearchHit) -> str:
+    return (
+        f"<b>{html.escape(hit.title)}</b><br>"
+        f"<span style='color:gray; font-size:small'>{html.escape(hit.breadcrumb)}</span><br>"
+        f"<span style='font-size:small'>{hit.snippet_html}</span>"
+    )
