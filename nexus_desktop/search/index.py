@@ -148,7 +148,10 @@ class PackIndex:
             return "damaged"
         if data.get("schema") != SCHEMA_VERSION:
             return "made by an older version"
-        if not whoosh_index.exists_in(str(self.dir), indexname=INDEX_NAME):
+        try:
+            if not whoosh_index.exists_in(str(self.dir), indexname=INDEX_NAME):
+                return "damaged"
+        except Exception:  # noqa: BLE001 - whoosh raises many kinds on a damaged table of contents
             return "damaged"
         return None
 

@@ -243,6 +243,7 @@ class MainWindow(QMainWindow):
         """Load packs in the background; each appears in the tree as soon as it is ready."""
         self.cancel_loading()
         self._failures = []
+        self._notices: list[str] = []
         total = len(sources)
 
         search = self.search_service
@@ -330,8 +331,10 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Indexing {payload} for search ({number}/{total})…")
             return
         if kind == "indexed":
-            if getattr(payload, "notice", None):
-                self.statusBar().showMessage(payload.notice, 10000)  # type: ignore[union-attr]
+            notice = getattr(payload, "notice", None)
+            if notice:
+                self._notices.append(notice)
+                self.statusBar().showMessage(notice, 10000)
             if self.search_panel.active:  # results may now include this pack
                 self._on_search_query_changed(self.search_panel.field.text())
             return
@@ -369,6 +372,8 @@ class MainWindow(QMainWindow):
             message += f" — {problems} content problems (View → Content Problems)"
         if self._failures:
             message += " — could not open: " + "; ".join(f.message for f in self._failures)
+        if self._notices:
+            message += " — " + " ".join(self._notices)
         self.statusBar().showMessage(message)
         self.actions_by_name["problems"].setText(
             f"Content &Problems ({problems})…" if problems else "Content &Problems…"

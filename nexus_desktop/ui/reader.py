@@ -38,6 +38,8 @@ class ReaderView(QTextBrowser):
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
         self.setFrameShape(QTextBrowser.Shape.NoFrame)
+        # Text wraps and wide images are scaled to the column: never scroll sideways.
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.document().setDocumentMargin(28)
         self.zoom = 1.0
         self._theme: Theme | None = None
@@ -90,9 +92,19 @@ class ReaderView(QTextBrowser):
             cursor = document.find(expression, cursor)
         self.setExtraSelections(selections)
         if selections:
-            first = selections[0].cursor
+            # Scroll to the paragraph where most of the words meet, not just the first hit
+            # (which is often the title).
+            words_by_block: dict[int, set[str]] = {}
+            first_in_block: dict[int, int] = {}
+            for number, selection in enumerate(selections):
+                block = selection.cursor.block().blockNumber()
+                word = selection.cursor.selectedText().lower()[:4]  # ~ which query word matched
+                words_by_block.setdefault(block, set()).add(word)
+                first_in_block.setdefault(block, number)
+            best = max(words_by_block, key=lambda b: (len(words_by_block[b]), -b))
+            target = selections[first_in_block[best]].cursor
             bar = self.verticalScrollBar()
-            bar.setValue(bar.value() + self.cursorRect(first).top() - 120)
+            bar.setValue(bar.value() + self.cursorRect(target).top() - 120)
         return len(selections)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -121,7 +133,13 @@ class ReaderView(QTextBrowser):
             self.blocked_requests.append(name.toString())
             return None
         if type == 2:  # QTextDocument.ResourceType.ImageResource
-            return _load_image(path, self.devicePixelRatioF())
+            image = _load_image(path, self.devicePixelRatioF())
+            limit = int((MAX_COLUMN_PX - 70) * self.devicePixelRatioF())
+            if image is not None and image.width() > limit:
+                ratio = image.devicePixelRatio()
+                image = image.scaledToWidth(limit, Qt.TransformationMode.SmoothTransformation)
+                image.setDevicePixelRatio(ratio)
+            return image
         return None
 
 

@@ -150,6 +150,6 @@ class SearchPanel(QWidget):
 def _hit_html(hit: SearchHit) -> str:
     return (
         f"<b>{html.escape(hit.title)}</b><br>"
-        f"<span style='color:gray; font-size:small'>{html.escape(hit.breadcrumb)}</span><br>"
+        f"<span style='font-size:small'><i>{html.escape(hit.breadcrumb)}</i></span><br>"
         f"<span style='font-size:small'>{hit.snippet_html}</span>"
     )

@@ -1,0 +1,139 @@
+"""The Qt-free search core: analyzer, incremental index, rebuilds, query language, CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from nexus_desktop.cli import main
+from nexus_desktop.knowledge.loader import load_pack
+from nexus_desktop.search.analysis import technical_analyzer
+from nexus_desktop.search.index import PackIndex, index_dir_for
+from nexus_desktop.search.query import make_snippet
+from nexus_desktop.services.search import SearchService
+from tests.conftest import write
+
+
+def tokens(text: str) -> list[str]:
+    return [t.text for t in technical_analyzer()(text)]
+
+
+def test_identifiers_are_indexed_whole_and_by_parts() -> None:
+    assert tokens("select_related") == ["select_related", "select", "relat"]
+    assert tokens("HTTP_429") == ["http_429", "http", "429"]
+    assert tokens("docker-compose.yml") == ["docker-compose.yml", "docker", "compos", "yml"]
+    assert tokens("CELERY_BROKER_URL")[0] == "celery_broker_url"
+    assert tokens("The queries are cached") == ["queri", "cach"]
+
+
+def make_pack(root: Path) -> Path:
+    write(root, "nexus-pack.toml", '[pack]\nid = "t"\nname = "T"\n')
+    write(root, "a/orm.md", "---\ntitle: ORM\ntags: [django]\nlevel: intro\n---\n"
+                            "Use select_related and prefetch_related.\n")  # fmt: skip
+    write(root, "a/cache.md", "---\ntitle: Caching\ntags: [redis]\n---\nRedis cache with TTL.\n")
+    write(root, "b/http.md", "# Throttling\n\nA 429 response, HTTP_429_TOO_MANY_REQUESTS.\n")
+    return root
+
+
+def ids(service: SearchService, root: Path, query: str) -> list[str]:
+    pack = load_pack(root)
+    return [hit.id for hit in service.search(query, [pack]).hits]
+
+
+def test_incremental_updates(tmp_path: Path) -> None:
+    root = make_pack(tmp_path / "p")
+    service = SearchService(tmp_path / "cache")
+    first = service.index_pack(load_pack(root))
+    assert (first.added, first.changed, first.removed) == (3, 0, 0)
+    again = service.index_pack(load_pack(root))
+    assert (again.added, again.changed, again.removed, again.unchanged) == (0, 0, 0, 3)
+    write(root, "a/cache.md", "---\ntitle: Caching\n---\nMemcached instead.\n")
+    (root / "b" / "http.md").unlink()
+    write(root, "b/new.md", "# New page\n\nStampede.\n")
+    report = service.index_pack(load_pack(root))
+    assert (report.added, report.changed, report.removed, report.unchanged) == (1, 1, 1, 1)
+    assert ids(service, root, "memcached") == ["a/cache"]
+    assert ids(service, root, "redis") == []
+    assert ids(service, root, "throttling") == []
+
+
+def test_query_language(tmp_path: Path) -> None:
+    root = make_pack(tmp_path / "p")
+    service = SearchService(tmp_path / "cache")
+    service.index_pack(load_pack(root))
+    assert ids(service, root, "select_related") == ["a/orm"]
+    assert ids(service, root, "related") == ["a/orm"]
+    assert ids(service, root, "HTTP_429") == ["b/http"]
+    assert ids(service, root, '"prefetch_related"') == ["a/orm"]
+    assert ids(service, root, "prefet*") == ["a/orm"]
+    assert set(ids(service, root, "redis OR django")) == {"a/orm", "a/cache"}
+    assert ids(service, root, "redis AND django") == []
+    assert ids(service, root, "cache -redis") == []
+    assert ids(service, root, "tag:django") == ["a/orm"]
+    assert ids(service, root, "area:b 429") == ["b/http"]
+    assert ids(service, root, "level:intro") == ["a/orm"]
+    assert ids(service, root, "pack:t ttl") == ["a/cache"]
+    assert ids(service, root, "pack:other ttl") == []
+
+
+@pytest.mark.parametrize(
+    "query", ['"unbalanced', "NOT", "AND OR", "-", "(((", "a:b:c", "*", "~", ""]
+)
+def test_malformed_queries_never_raise(tmp_path: Path, query: str) -> None:
+    root = make_pack(tmp_path / "p")
+    service = SearchService(tmp_path / "cache")
+    service.index_pack(load_pack(root))
+    results = service.search(query, [load_pack(root)])
+    assert results.notices == []
+
+
+def test_suggestion_from_the_index_vocabulary(tmp_path: Path) -> None:
+    root = make_pack(tmp_path / "p")
+    service = SearchService(tmp_path / "cache")
+    service.index_pack(load_pack(root))
+    results = service.search("throtling", [load_pack(root)])
+    assert results.hits == [] and results.suggestion == "throttling"
+
+
+def test_older_schema_and_damage_rebuild_with_notice(tmp_path: Path) -> None:
+    root = make_pack(tmp_path / "p")
+    pack = load_pack(root)
+    index = PackIndex(tmp_path / "cache", pack)
+    index.update()
+    meta = index.dir / "meta.json"
+    meta.write_text(json.dumps({"schema": 0}))
+    report = PackIndex(tmp_path / "cache", pack).update()
+    assert report.notice is not None and "older version" in report.notice and report.added == 3
+    meta.write_text("{broken")
+    report = PackIndex(tmp_path / "cache", pack).update()
+    assert report.notice is not None and "damaged" in report.notice
+
+
+def test_lock_left_by_a_dead_process_does_not_block(tmp_path: Path) -> None:
+    root = make_pack(tmp_path / "p")
+    pack = load_pack(root)
+    PackIndex(tmp_path / "cache", pack).update()
+    folder = index_dir_for(tmp_path / "cache", pack)
+    (folder / "MAIN_WRITELOCK").write_text("")  # no process holds it any more
+    write(root, "a/extra.md", "# Extra\n")
+    report = PackIndex(tmp_path / "cache", load_pack(root)).update()
+    assert report.added == 1
+
+
+def test_snippet_marks_terms_in_both_forms() -> None:
+    html_snippet, plain = make_snippet("One query per row; the queried rows <b>", ["queries"])
+    assert "<b>query</b>" in html_snippet and "&lt;b&gt;" in html_snippet
+    assert plain == "One [query] per row; the [queried] rows <b>"
+
+
+def test_cli_search_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = make_pack(tmp_path / "p")
+    args = ["search", "select_related", "--pack", str(root), "--json", "--limit", "5"]
+    assert main([*args, "--data-dir", str(tmp_path / "d")]) == 0
+    results = json.loads(capsys.readouterr().out)
+    assert [r["id"] for r in results] == ["a/orm"]
+    assert set(results[0]) == {"id", "pack", "title", "path", "score", "snippet"}
+    assert results[0]["path"].endswith("orm.md") and "[select_related]" in results[0]["snippet"]
+    assert main(["search", "x", "--pack", str(tmp_path / "none"), "--data-dir", str(tmp_path)]) == 2
