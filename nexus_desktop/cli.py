@@ -171,6 +171,9 @@ def search(argv: Sequence[str]) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``nexus-desktop`` and ``python -m nexus_desktop``."""
+    import multiprocessing
+
+    multiprocessing.freeze_support()  # the frozen app indexes in child processes
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list and args_list[0] == "validate":
         return validate(args_list[1:])

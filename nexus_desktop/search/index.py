@@ -24,7 +24,7 @@ from nexus_desktop.knowledge.loader import read_article_text
 from nexus_desktop.knowledge.model import Article, Pack
 from nexus_desktop.search.analysis import spelling_analyzer, technical_analyzer
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 INDEX_NAME = "main"
 
 ProgressFn = Callable[[int, int], None]
@@ -55,6 +55,7 @@ def build_schema() -> Schema:
         path=STORED(),
         breadcrumb=STORED(),
         digest=STORED(),
+        stamp=STORED(),  # "mtime_ns:size": lets an update skip reading unchanged files
     )
 
 
@@ -86,7 +87,9 @@ def index_dir_for(cache_dir: Path, pack: Pack) -> Path:
     return cache_dir / "search" / f"{pack.id}-{digest}"
 
 
-def article_document(pack: Pack, article: Article, text: str, digest: str) -> dict[str, Any]:
+def article_document(
+    pack: Pack, article: Article, text: str, digest: str, stamp: str = ""
+) -> dict[str, Any]:
     area = pack.area_of(article)
     crumbs = [a.title for a in area.breadcrumb()]
     area_terms = {part for part in area.id.split("/") if part} | ({area.id} if area.id else set())
@@ -108,6 +111,7 @@ def article_document(pack: Pack, article: Article, text: str, digest: str) -> di
         "path": str(article.path),
         "breadcrumb": " › ".join(crumbs),
         "digest": digest,
+        "stamp": stamp,
     }
 
 
@@ -118,6 +122,7 @@ class PackIndex:
         self.pack = pack
         self.dir = index_dir_for(cache_dir, pack)
         self._index: Any = None
+        self._searcher: Any = None
 
     # -- opening ---------------------------------------------------------------------------
     def open(self) -> str | None:
@@ -157,6 +162,7 @@ class PackIndex:
 
     def reset(self) -> None:
         """Delete whatever is on disk and create an empty index."""
+        self._searcher = None
         shutil.rmtree(self.dir, ignore_errors=True)
         self.dir.mkdir(parents=True, exist_ok=True)
         self._index = whoosh_index.create_in(str(self.dir), build_schema(), indexname=INDEX_NAME)
@@ -166,6 +172,35 @@ class PackIndex:
             ),
             encoding="utf-8",
         )
+
+    def _read_manifest(self) -> dict[str, tuple[str, str]]:
+        """What is indexed: article id -> (content digest, file stamp). Cheap to read, unlike
+        the stored fields; a missing or damaged manifest only means every file is re-checked."""
+        try:
+            data = json.loads((self.dir / "manifest.json").read_text(encoding="utf-8"))
+            return {key: (value[0], value[1]) for key, value in data.items()}
+        except (OSError, ValueError, TypeError, IndexError, AttributeError):
+            with self._index.searcher() as searcher:
+                return {
+                    fields["id"]: (fields.get("digest", ""), "")
+                    for fields in searcher.all_stored_fields()
+                    if fields.get("kind") == "article"
+                }
+
+    def _write_manifest(self, manifest: dict[str, tuple[str, str]]) -> None:
+        tmp = self.dir / "manifest.json.tmp"
+        tmp.write_text(json.dumps(manifest), encoding="utf-8")
+        tmp.replace(self.dir / "manifest.json")
+
+    def searcher(self) -> Any:
+        """A searcher kept open between queries (opening one reads every segment), refreshed
+        when the index has changed. Whoosh searchers are safe to share between threads."""
+        current = self._searcher
+        if current is None:
+            current = self._searcher = self.whoosh.searcher()
+        elif not current.up_to_date():
+            current = self._searcher = current.refresh()
+        return current
 
     @property
     def is_open(self) -> bool:
@@ -185,37 +220,46 @@ class PackIndex:
         notice = self.open()
         # A lock file left by a process that died is harmless: Whoosh locks with flock(), which
         # the OS releases when the process ends. A live writer elsewhere raises LockError.
-        with self._index.searcher() as searcher:
-            known = {
-                fields["id"]: fields.get("digest", "")
-                for fields in searcher.all_stored_fields()
-                if fields.get("kind") == "article"
-            }
+        known = self._read_manifest()
         articles = [a for a in self.pack.articles.values() if not a.is_index]
         current = {a.id for a in articles}
         writer = self._index.writer(limitmb=128)
-        added = changed = unchanged = 0
+        added = changed = unchanged = restamped = 0
+        manifest = dict(known)
         try:
             for done, article in enumerate(articles):
                 if cancel is not None and cancel.is_set():
                     raise IndexCancelled(self.pack.name)
                 if progress is not None and done % 64 == 0:
                     progress(done, len(articles))
+                old_digest, old_stamp = known.get(article.id, (None, None))
                 try:
+                    info = article.path.stat()
+                    stamp = f"{info.st_mtime_ns}:{info.st_size}:{article.title}"
+                    if stamp == old_stamp:  # same file as last time: no need to read it
+                        unchanged += 1
+                        continue
                     raw = article.path.read_bytes()
                 except OSError:
                     continue
                 digest = hashlib.sha1(raw).hexdigest() + article.title
-                old = known.get(article.id)
-                if old == digest:
+                if digest == old_digest:  # touched but not changed: remember the new stamp
+                    manifest[article.id] = (digest, stamp)
+                    writer.update_document(
+                        **article_document(
+                            self.pack, article, read_article_text(article.path), digest, stamp
+                        )
+                    )
                     unchanged += 1
+                    restamped += 1
                     continue
                 try:
                     text = read_article_text(article.path)
                 except OSError:
                     continue
-                document = article_document(self.pack, article, text, digest)
-                if old is None:
+                manifest[article.id] = (digest, stamp)
+                document = article_document(self.pack, article, text, digest, stamp)
+                if old_digest is None:
                     writer.add_document(**document)
                     added += 1
                 else:
@@ -224,12 +268,15 @@ class PackIndex:
             removed = 0
             for article_id in set(known) - current:
                 writer.delete_by_term("key", f"article:{article_id}")
+                manifest.pop(article_id, None)
                 removed += 1
         except BaseException:
             writer.cancel()
             raise
-        if added or changed or removed:
+        if added or changed or removed or restamped:
             writer.commit(optimize=False)
+            self._write_manifest(manifest)
+            self._searcher = None
         else:
             writer.cancel()
         if progress is not None:

@@ -181,7 +181,7 @@ def run_search(
                 fields.get("body", ""), words
             )
         found.append(fields)
-    return found, len(results), query
+    return found, results.estimated_length(), query
 
 
 def suggest(searcher: Any, text: str) -> str | None:

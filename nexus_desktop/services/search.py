@@ -36,12 +36,29 @@ class SearchService:
             self._indexes.pop(pack_id, None)
 
     def index_pack(
-        self, pack: Pack, *, progress: ProgressFn | None = None, cancel: CancelToken | None = None
+        self,
+        pack: Pack,
+        *,
+        progress: ProgressFn | None = None,
+        cancel: CancelToken | None = None,
+        isolated: bool = False,
     ) -> IndexReport:
-        """Bring one pack's index up to date (incremental)."""
+        """Bring one pack's index up to date (incremental).
+
+        ``isolated`` does the work in a child process: what the app does, so that indexing a
+        large pack never holds the GIL the window needs.
+        """
         index, lock = self._index(pack)
         with lock:
-            return index.update(progress=progress, cancel=cancel)
+            if not isolated:
+                return index.update(progress=progress, cancel=cancel)
+            from nexus_desktop.search.isolated import update_in_child
+
+            report = update_in_child(
+                self.cache_dir, pack.root, pack.id, progress=progress, cancel=cancel
+            )
+            index.open()  # pick up what the child wrote
+            return report
 
     def rebuild(self, pack: Pack) -> IndexReport:
         index, lock = self._index(pack)
@@ -82,8 +99,7 @@ class SearchService:
                 results.notices.append(notice)
         for attempt in (1, 2):
             try:
-                with index.whoosh.searcher() as searcher:
-                    found, total, _query = run_search(searcher, text, limit=limit)
+                found, total, _query = run_search(index.searcher(), text, limit=limit)
                 return [_hit(pack, fields) for fields in found], total
             except Exception:  # noqa: BLE001 - a damaged index is rebuilt, never shown as an error
                 if attempt == 2:
@@ -99,8 +115,7 @@ class SearchService:
         for pack in packs:
             index, _lock = self._index(pack)
             try:
-                with index.whoosh.searcher() as searcher:
-                    suggestion = suggest(searcher, text)
+                suggestion = suggest(index.searcher(), text)
             except Exception:  # noqa: BLE001 - suggestions are a nicety
                 continue
             if suggestion:

@@ -289,7 +289,7 @@ class MainWindow(QMainWindow):
                 context.emit(("indexing", number, len(loaded_packs), loaded.pack.name))
                 try:
                     report = search.index_pack(
-                        loaded.pack, progress=context.progress, cancel=context
+                        loaded.pack, progress=context.progress, cancel=context, isolated=True
                     )
                 except IndexCancelled:
                     break

@@ -1,0 +1,68 @@
+"""Index a pack in a child process, so a long index build never competes with the window for
+Python's GIL (Whoosh's commit sorts large lists in one go and would stall the UI thread)."""
+
+from __future__ import annotations
+
+import multiprocessing
+import queue
+from pathlib import Path
+from typing import Any
+
+from nexus_desktop.search.index import CancelToken, IndexCancelled, IndexReport, ProgressFn
+
+POLL_SECONDS = 0.05
+
+
+def _child(cache_dir: str, root: str, pack_id: str, messages: Any) -> None:
+    from nexus_desktop.knowledge.loader import load_pack
+    from nexus_desktop.search.index import PackIndex
+
+    try:
+        pack = load_pack(root, pack_id=pack_id)
+        report = PackIndex(Path(cache_dir), pack).update(
+            progress=lambda done, total: messages.put(("progress", done, total))
+        )
+        messages.put(("done", report.added, report.changed, report.removed, report.unchanged,
+                      report.notice))  # fmt: skip
+    except Exception as exc:  # noqa: BLE001 - reported to the parent as a failure
+        messages.put(("failed", f"{type(exc).__name__}: {exc}"))
+
+
+def update_in_child(
+    cache_dir: Path,
+    root: Path,
+    pack_id: str,
+    *,
+    progress: ProgressFn | None = None,
+    cancel: CancelToken | None = None,
+) -> IndexReport:
+    """Run ``PackIndex.update`` for the pack at ``root`` in a spawned process and wait for it."""
+    context = multiprocessing.get_context("spawn")
+    messages = context.Queue()
+    process = context.Process(
+        target=_child, args=(str(cache_dir), str(root), pack_id, messages), daemon=True
+    )
+    process.start()
+    try:
+        while True:
+            if cancel is not None and cancel.is_set():
+                process.terminate()
+                raise IndexCancelled(str(root))
+            try:
+                message = messages.get(timeout=POLL_SECONDS)
+            except queue.Empty:
+                if not process.is_alive():
+                    raise RuntimeError(f"indexing process ended ({process.exitcode})") from None
+                continue
+            if message[0] == "progress":
+                if progress is not None:
+                    progress(message[1], message[2])
+            elif message[0] == "done":
+                return IndexReport(*message[1:])
+            else:
+                raise RuntimeError(message[1])
+    finally:
+        process.join(timeout=5)
+        if process.is_alive():
+            process.kill()
+        messages.close()
