@@ -24,7 +24,7 @@ from nexus_desktop.knowledge.loader import read_article_text
 from nexus_desktop.knowledge.model import Article, Pack
 from nexus_desktop.search.analysis import spelling_analyzer, technical_analyzer
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 INDEX_NAME = "main"
 
 ProgressFn = Callable[[int, int], None]
@@ -94,7 +94,8 @@ def article_document(
     crumbs = [a.title for a in area.breadcrumb()]
     area_terms = {part for part in area.id.split("/") if part} | ({area.id} if area.id else set())
     area_terms |= {a.title.lower() for a in area.breadcrumb()[1:]}
-    headings = " \n".join(_HEADING.findall(text))
+    # Tags count like headings (searching one more field per word would slow every query).
+    headings = " \n".join([*_HEADING.findall(text), " ".join(article.tags)])
     body = plain_text(text)
     return {
         "key": f"article:{article.id}",

@@ -13,7 +13,8 @@ from whoosh.query import AndNot, Every, Or, Query, Term
 
 from nexus_desktop.search.analysis import stem, technical_analyzer
 
-SEARCH_FIELDS = ("title", "headings", "body", "tags")
+SEARCH_FIELDS = ("title", "headings", "body")
+ENOUGH_ALL_WORDS = 3  # fewer documents with every word: add those with some
 FILTER_FIELDS = {"area": "area", "tag": "tags", "tags": "tags", "level": "level", "pack": "pack"}
 _FILTER = re.compile(r"\b(area|tag|tags|level|pack):(\"[^\"]*\"|\S+)", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z][A-Za-z_]{2,}")
@@ -102,12 +103,12 @@ def make_snippet(body: str, words: list[str], width: int = 200) -> tuple[str, st
     return lead + "".join(html_parts) + tail, lead + "".join(plain_parts) + tail
 
 
-def make_parser(schema: Any) -> qparser.QueryParser:
+def make_parser(schema: Any, *, match_all: bool = False) -> qparser.QueryParser:
     parser = qparser.MultifieldParser(
         list(SEARCH_FIELDS),
         schema,
-        fieldboosts={"title": 3.0, "headings": 1.5, "tags": 1.5},
-        group=qparser.OrGroup.factory(0.9),
+        fieldboosts={"title": 3.0, "headings": 1.5},
+        group=qparser.AndGroup if match_all else qparser.OrGroup.factory(0.9),
     )
     parser.add_plugin(qparser.FuzzyTermPlugin())
     return parser
@@ -124,9 +125,12 @@ def split_filters(text: str) -> tuple[str, list[tuple[str, str]]]:
     return _FILTER.sub(" ", text).strip(), filters
 
 
-def parse_query(text: str, schema: Any) -> Query:
-    """Parse leniently: unbalanced quotes, dangling operators and odd characters never fail."""
-    parser = make_parser(schema)
+def parse_query(text: str, schema: Any, *, match_all: bool = False) -> Query:
+    """Parse leniently: unbalanced quotes, dangling operators and odd characters never fail.
+
+    ``match_all`` joins the words with AND (cheap, precise); otherwise with a scored OR.
+    """
+    parser = make_parser(schema, match_all=match_all)
     cleaned = text.strip()
     if cleaned.count('"') % 2:
         cleaned = cleaned.replace('"', " ")
@@ -161,27 +165,42 @@ def query_terms(text: str) -> list[str]:
 def run_search(
     searcher: Any, text: str, *, limit: int = 20, snippets: bool = True
 ) -> tuple[list[dict[str, Any]], int, Query]:
-    """Search one index; returns stored fields with score and snippets, the total, the query."""
+    """Search one index; returns stored fields with score and snippets, the total, the query.
+
+    Documents with every word come first (an AND query is also much cheaper to run); when
+    there are fewer than ``limit`` of them, documents with some of the words follow.
+    """
     words, filters = split_filters(text)
-    query = parse_query(words, searcher.schema)
     restrict = None
     for fieldname, value in filters:
         term = Term(fieldname, value)
         restrict = term if restrict is None else restrict & term
-    if restrict is not None:
-        query = query & restrict if not isinstance(query, Every) else restrict
-    results = searcher.search(query, limit=limit)
-    words = query_terms(text)
-    found = []
-    for hit in results:
-        fields = dict(hit.fields())
-        fields["score"] = hit.score
-        if snippets:
+    found: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    total = 0
+    query: Query = Every()
+    for match_all in (True, False):
+        query = parse_query(words, searcher.schema, match_all=match_all)
+        if restrict is not None:
+            query = query & restrict if not isinstance(query, Every) else restrict
+        results = searcher.search(query, limit=limit)
+        total = max(total, results.estimated_length())
+        for hit in results:
+            if hit["key"] in seen or len(found) >= limit:
+                continue
+            seen.add(hit["key"])
+            fields = dict(hit.fields())
+            fields["score"] = hit.score + (1000.0 if match_all else 0.0)
+            found.append(fields)
+        if len(found) >= min(limit, ENOUGH_ALL_WORDS):
+            break
+    if snippets:
+        terms = query_terms(text)
+        for fields in found:
             fields["snippet_html"], fields["snippet_text"] = make_snippet(
-                fields.get("body", ""), words
+                fields.get("body", ""), terms
             )
-        found.append(fields)
-    return found, results.estimated_length(), query
+    return found, total, query
 
 
 def suggest(searcher: Any, text: str) -> str | None:
