@@ -12,8 +12,14 @@ QT_DEBS := libegl1 libgl1 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb
 
 .PHONY: run test setup system-deps lint clean bench screenshots
 
-run: setup
+SEED := nexus_desktop/data/search-seed/meta.json
+
+run: setup $(SEED)
 	$(BIN)/nexus-desktop $(ARGS)
+
+# The built-in hub's search index, prebuilt so that search works at the first launch.
+$(SEED): $(shell find content -type f 2>/dev/null) $(VENV)/.installed
+	$(BIN)/python -m nexus_desktop.search.seed
 
 test: setup
 	$(BIN)/ruff check .

@@ -12,10 +12,12 @@ from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from nexus_desktop import __version__
-from nexus_desktop.paths import AppPaths, app_paths, builtin_content_dir
+from nexus_desktop.paths import AppPaths, app_paths, builtin_content_dir, builtin_search_seed
 from nexus_desktop.services.library import Library
 from nexus_desktop.services.settings import Settings
 from nexus_desktop.ui.main_window import MainWindow
+
+BUILTIN_PACK_ID = "project-nexus"  # content/nexus-pack.toml
 
 
 def create_main_window(
@@ -40,9 +42,10 @@ def create_main_window(
     settings.set("packs", registered)
     from nexus_desktop.services.search import SearchService
 
+    seed = builtin_search_seed()
     window = MainWindow(
         library=Library(),
-        search=SearchService(paths.cache_dir),
+        search=SearchService(paths.cache_dir, seeds={BUILTIN_PACK_ID: seed}),
         settings=settings,
         builtin_dir=(builtin_dir or builtin_content_dir()) if builtin else None,
         pool=pool,

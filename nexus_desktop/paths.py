@@ -56,6 +56,16 @@ def app_paths(data_dir: str | os.PathLike[str] | None = None) -> AppPaths:
     )
 
 
+def builtin_search_seed() -> Path:
+    """The prebuilt search index of the built-in hub (made by ``make``/packaging), if any."""
+    import sys
+
+    frozen_root = getattr(sys, "_MEIPASS", None)
+    if frozen_root:
+        return Path(frozen_root) / "search-seed"
+    return Path(__file__).resolve().parent / "data" / "search-seed"
+
+
 def builtin_content_dir() -> Path:
     """The built-in knowledge hub: ``content/`` beside the package (or inside a frozen app)."""
     import sys

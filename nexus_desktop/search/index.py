@@ -24,7 +24,7 @@ from nexus_desktop.knowledge.loader import read_article_text
 from nexus_desktop.knowledge.model import Article, Pack
 from nexus_desktop.search.analysis import spelling_analyzer, technical_analyzer
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 INDEX_NAME = "main"
 
 ProgressFn = Callable[[int, int], None]
@@ -55,7 +55,6 @@ def build_schema() -> Schema:
         path=STORED(),
         breadcrumb=STORED(),
         digest=STORED(),
-        stamp=STORED(),  # "mtime_ns:size": lets an update skip reading unchanged files
     )
 
 
@@ -87,9 +86,7 @@ def index_dir_for(cache_dir: Path, pack: Pack) -> Path:
     return cache_dir / "search" / f"{pack.id}-{digest}"
 
 
-def article_document(
-    pack: Pack, article: Article, text: str, digest: str, stamp: str = ""
-) -> dict[str, Any]:
+def article_document(pack: Pack, article: Article, text: str, digest: str) -> dict[str, Any]:
     area = pack.area_of(article)
     crumbs = [a.title for a in area.breadcrumb()]
     area_terms = {part for part in area.id.split("/") if part} | ({area.id} if area.id else set())
@@ -109,18 +106,18 @@ def article_document(
         "tags": ",".join(article.tags),
         "level": article.level or "",
         "spell": f"{article.title}\n{headings}\n{body}",
-        "path": str(article.path),
+        "path": article.path.relative_to(pack.root).as_posix(),  # packs may move
         "breadcrumb": " › ".join(crumbs),
         "digest": digest,
-        "stamp": stamp,
     }
 
 
 class PackIndex:
     """The search index of one pack."""
 
-    def __init__(self, cache_dir: Path, pack: Pack) -> None:
+    def __init__(self, cache_dir: Path, pack: Pack, *, seed: Path | None = None) -> None:
         self.pack = pack
+        self.seed = seed  # a prebuilt index shipped with the app, copied in on first use
         self.dir = index_dir_for(cache_dir, pack)
         self._index: Any = None
         self._searcher: Any = None
@@ -130,6 +127,8 @@ class PackIndex:
         """Open the index, creating or rebuilding it as needed; return a notice if rebuilt."""
         notice = None
         problem = self._problem()
+        if problem == "missing" and self._copy_seed():
+            problem = self._problem()
         if problem is not None:
             if problem != "missing":
                 notice = f"The search index of “{self.pack.name}” was {problem}; rebuilding it."
@@ -143,6 +142,21 @@ class PackIndex:
                 notice = f"The search index of “{self.pack.name}” was damaged; rebuilding it."
                 self.reset()
         return notice
+
+    def _copy_seed(self) -> bool:
+        """Start from the shipped index (the update then only checks what differs)."""
+        if self.seed is None or not (self.seed / "meta.json").is_file():
+            return False
+        try:
+            meta = json.loads((self.seed / "meta.json").read_text(encoding="utf-8"))
+            if meta.get("schema") != SCHEMA_VERSION or meta.get("pack") != self.pack.id:
+                return False
+            shutil.rmtree(self.dir, ignore_errors=True)
+            shutil.copytree(self.seed, self.dir)
+        except (OSError, ValueError):
+            shutil.rmtree(self.dir, ignore_errors=True)
+            return False
+        return True
 
     def _problem(self) -> str | None:
         meta = self.dir / "meta.json"
@@ -244,13 +258,8 @@ class PackIndex:
                 except OSError:
                     continue
                 digest = hashlib.sha1(raw).hexdigest() + article.title
-                if digest == old_digest:  # touched but not changed: remember the new stamp
+                if digest == old_digest:  # touched or copied, not changed: only the stamp is new
                     manifest[article.id] = (digest, stamp)
-                    writer.update_document(
-                        **article_document(
-                            self.pack, article, read_article_text(article.path), digest, stamp
-                        )
-                    )
                     unchanged += 1
                     restamped += 1
                     continue
@@ -259,7 +268,7 @@ class PackIndex:
                 except OSError:
                     continue
                 manifest[article.id] = (digest, stamp)
-                document = article_document(self.pack, article, text, digest, stamp)
+                document = article_document(self.pack, article, text, digest)
                 if old_digest is None:
                     writer.add_document(**document)
                     added += 1
@@ -274,12 +283,13 @@ class PackIndex:
         except BaseException:
             writer.cancel()
             raise
-        if added or changed or removed or restamped:
+        if added or changed or removed:
             writer.commit(optimize=False)
-            self._write_manifest(manifest)
             self._searcher = None
         else:
             writer.cancel()
+        if added or changed or removed or restamped:
+            self._write_manifest(manifest)
         if progress is not None:
             progress(len(articles), len(articles))
         return IndexReport(added, changed, removed, unchanged, notice)

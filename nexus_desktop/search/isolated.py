@@ -13,13 +13,14 @@ from nexus_desktop.search.index import CancelToken, IndexCancelled, IndexReport,
 POLL_SECONDS = 0.05
 
 
-def _child(cache_dir: str, root: str, pack_id: str, messages: Any) -> None:
+def _child(cache_dir: str, root: str, pack_id: str, seed: str | None, messages: Any) -> None:
     from nexus_desktop.knowledge.loader import load_pack
     from nexus_desktop.search.index import PackIndex
 
     try:
         pack = load_pack(root, pack_id=pack_id)
-        report = PackIndex(Path(cache_dir), pack).update(
+        seed_path = Path(seed) if seed else None
+        report = PackIndex(Path(cache_dir), pack, seed=seed_path).update(
             progress=lambda done, total: messages.put(("progress", done, total))
         )
         messages.put(("done", report.added, report.changed, report.removed, report.unchanged,
@@ -33,6 +34,7 @@ def update_in_child(
     root: Path,
     pack_id: str,
     *,
+    seed: Path | None = None,
     progress: ProgressFn | None = None,
     cancel: CancelToken | None = None,
 ) -> IndexReport:
@@ -40,7 +42,9 @@ def update_in_child(
     context = multiprocessing.get_context("spawn")
     messages = context.Queue()
     process = context.Process(
-        target=_child, args=(str(cache_dir), str(root), pack_id, messages), daemon=True
+        target=_child,
+        args=(str(cache_dir), str(root), pack_id, str(seed) if seed else None, messages),
+        daemon=True,
     )
     process.start()
     try:

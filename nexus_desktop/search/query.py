@@ -5,42 +5,21 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from whoosh import qparser, scoring
 from whoosh.query import AndNot, Every, Or, Query, Term
 
 from nexus_desktop.search.analysis import stem, technical_analyzer
+from nexus_desktop.search.results import SearchHit, SearchResults
+
+__all__ = ["SearchHit", "SearchResults", "make_snippet", "match_pattern", "run_search", "suggest"]
 
 SEARCH_FIELDS = ("title", "headings", "body")
 ENOUGH_ALL_WORDS = 3  # fewer documents with every word: add those with some
 FILTER_FIELDS = {"area": "area", "tag": "tags", "tags": "tags", "level": "level", "pack": "pack"}
 _FILTER = re.compile(r"\b(area|tag|tags|level|pack):(\"[^\"]*\"|\S+)", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z][A-Za-z_]{2,}")
-
-
-@dataclass(frozen=True, slots=True)
-class SearchHit:
-    pack: str
-    id: str
-    title: str
-    breadcrumb: str
-    path: str
-    score: float
-    snippet_html: str  # matched terms in <b>…</b>, everything else escaped
-    snippet_text: str  # the same with [matched] terms, for terminals and JSON
-    kind: str = "article"
-
-
-@dataclass(slots=True)
-class SearchResults:
-    query: str
-    hits: list[SearchHit] = field(default_factory=list)
-    terms: list[str] = field(default_factory=list)  # words to highlight in the reader
-    suggestion: str | None = None  # "did you mean" query, when results are few
-    total: int = 0
-    notices: list[str] = field(default_factory=list)  # e.g. an index was rebuilt
 
 
 def match_pattern(words: list[str]) -> str | None:

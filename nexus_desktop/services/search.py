@@ -8,26 +8,37 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from nexus_desktop.knowledge.model import Pack
-from nexus_desktop.search.index import CancelToken, IndexReport, PackIndex, ProgressFn
-from nexus_desktop.search.query import SearchHit, SearchResults, query_terms, run_search, suggest
+from nexus_desktop.search.results import SearchHit, SearchResults
+
+if TYPE_CHECKING:  # Whoosh is imported when the first index is opened, not at start-up
+    from nexus_desktop.search.index import CancelToken, IndexReport, PackIndex, ProgressFn
 
 FEW_RESULTS = 3
+# Packs this large are indexed in a child process (its start costs ~0.5 s; below this size
+# the work is short enough to share the GIL with the window).
+ISOLATE_FROM = 400
 
 
 class SearchService:
-    def __init__(self, cache_dir: Path) -> None:
+    def __init__(self, cache_dir: Path, *, seeds: dict[str, Path] | None = None) -> None:
         self.cache_dir = cache_dir
+        self.seeds = seeds or {}  # pack id -> a prebuilt index shipped with the app
         self._indexes: dict[str, PackIndex] = {}
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
 
     def _index(self, pack: Pack) -> tuple[PackIndex, threading.Lock]:
+        from nexus_desktop.search.index import PackIndex
+
         with self._guard:
             index = self._indexes.get(pack.id)
             if index is None or index.pack is not pack:
-                index = self._indexes[pack.id] = PackIndex(self.cache_dir, pack)
+                index = self._indexes[pack.id] = PackIndex(
+                    self.cache_dir, pack, seed=self.seeds.get(pack.id)
+                )
             lock = self._locks.setdefault(pack.id, threading.Lock())
         return index, lock
 
@@ -45,17 +56,22 @@ class SearchService:
     ) -> IndexReport:
         """Bring one pack's index up to date (incremental).
 
-        ``isolated`` does the work in a child process: what the app does, so that indexing a
-        large pack never holds the GIL the window needs.
+        ``isolated`` does the work of a large pack in a child process: what the app does, so
+        that indexing never holds the GIL the window needs for long.
         """
         index, lock = self._index(pack)
         with lock:
-            if not isolated:
+            if not isolated or len(pack.articles) < ISOLATE_FROM:
                 return index.update(progress=progress, cancel=cancel)
             from nexus_desktop.search.isolated import update_in_child
 
             report = update_in_child(
-                self.cache_dir, pack.root, pack.id, progress=progress, cancel=cancel
+                self.cache_dir,
+                pack.root,
+                pack.id,
+                seed=self.seeds.get(pack.id),
+                progress=progress,
+                cancel=cancel,
             )
             index.open()  # pick up what the child wrote
             return report
@@ -68,6 +84,8 @@ class SearchService:
 
     def search(self, text: str, packs: list[Pack], *, limit: int = 20) -> SearchResults:
         """Search every pack; hits merged by score. Never raises for a bad query or index."""
+        from nexus_desktop.search.query import query_terms
+
         results = SearchResults(query=text, terms=query_terms(text))
         if not text.strip():
             return results
@@ -99,6 +117,8 @@ class SearchService:
                 results.notices.append(notice)
         for attempt in (1, 2):
             try:
+                from nexus_desktop.search.query import run_search
+
                 found, total, _query = run_search(index.searcher(), text, limit=limit)
                 return [_hit(pack, fields) for fields in found], total
             except Exception:  # noqa: BLE001 - a damaged index is rebuilt, never shown as an error
@@ -115,6 +135,8 @@ class SearchService:
         for pack in packs:
             index, _lock = self._index(pack)
             try:
+                from nexus_desktop.search.query import suggest
+
                 suggestion = suggest(index.searcher(), text)
             except Exception:  # noqa: BLE001 - suggestions are a nicety
                 continue
@@ -124,12 +146,13 @@ class SearchService:
 
 
 def _hit(pack: Pack, fields: dict[str, object]) -> SearchHit:
+    rel = str(fields.get("path", ""))
     return SearchHit(
         pack=pack.id,
         id=str(fields.get("id", "")),
         title=str(fields.get("title", "")),
         breadcrumb=str(fields.get("breadcrumb", "")),
-        path=str(fields.get("path", "")),
+        path=str(pack.root / rel) if rel else "",
         score=float(fields.get("score", 0.0)),  # type: ignore[arg-type]
         snippet_html=str(fields.get("snippet_html", "")),
         snippet_text=str(fields.get("snippet_text", "")),

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from nexus_desktop.knowledge.model import Pack
 from nexus_desktop.render import Theme, theme_named
-from nexus_desktop.search.query import SearchHit, SearchResults, match_pattern
+from nexus_desktop.search.results import SearchHit, SearchResults
 from nexus_desktop.services.library import (
     ArticleRef,
     Library,
@@ -71,6 +71,7 @@ class MainWindow(QMainWindow):
     packs_loaded = Signal()
     external_link_opened = Signal(str)
     search_results_shown = Signal(object)  # SearchResults
+    search_ready = Signal(str)  # pack id whose index is up to date
 
     def __init__(
         self,
@@ -272,6 +273,24 @@ class MainWindow(QMainWindow):
                     context.emit(("loaded", number, total, (loaded, tree)))
                 else:
                     context.emit(("loaded", number, total, loaded))
+            # Search first (learners look things up), then the deep content checks.
+            for number, loaded in enumerate(loaded_packs if search else [], start=1):
+                if context.is_set():
+                    break
+                context.emit(("indexing", number, len(loaded_packs), loaded.pack.name))
+                assert search is not None
+                try:
+                    report = search.index_pack(
+                        loaded.pack, progress=context.progress, cancel=context, isolated=True
+                    )
+                except IndexCancelled:
+                    return total
+                except Exception as exc:  # noqa: BLE001 - search is derived data, never fatal
+                    context.emit(
+                        ("checked", 0, total, f"search index of {loaded.pack.name}: {exc}")
+                    )
+                    continue
+                context.emit(("indexed", number, len(loaded_packs), (loaded.pack.id, report)))
             for loaded in loaded_packs:
                 if context.is_set():
                     break
@@ -281,24 +300,6 @@ class MainWindow(QMainWindow):
                     break
                 except Exception as exc:  # noqa: BLE001 - validation problems are not fatal
                     context.emit(("checked", 0, total, f"{loaded.pack.name}: {exc}"))
-            if search is None:
-                return total
-            for number, loaded in enumerate(loaded_packs, start=1):
-                if context.is_set():
-                    break
-                context.emit(("indexing", number, len(loaded_packs), loaded.pack.name))
-                try:
-                    report = search.index_pack(
-                        loaded.pack, progress=context.progress, cancel=context, isolated=True
-                    )
-                except IndexCancelled:
-                    break
-                except Exception as exc:  # noqa: BLE001 - search is derived data, never fatal
-                    context.emit(
-                        ("checked", 0, total, f"search index of {loaded.pack.name}: {exc}")
-                    )
-                    continue
-                context.emit(("indexed", number, len(loaded_packs), report))
             return total
 
         self.progress.setRange(0, 0)
@@ -331,7 +332,10 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Indexing {payload} for search ({number}/{total})…")
             return
         if kind == "indexed":
-            notice = getattr(payload, "notice", None)
+            assert isinstance(payload, tuple)
+            pack_id, report = payload
+            self.search_ready.emit(pack_id)
+            notice = getattr(report, "notice", None)
             if notice:
                 self._notices.append(notice)
                 self.statusBar().showMessage(notice, 10000)
@@ -618,6 +622,8 @@ class MainWindow(QMainWindow):
         self.search_panel.results.scrollToItem(self.search_panel.results.currentItem())
 
     def _on_search_hit_activated(self, hit: SearchHit, terms: list[str]) -> None:
+        from nexus_desktop.search.query import match_pattern
+
         ref = ArticleRef(hit.pack, hit.id)
         self._pending_highlight = (ref, match_pattern(terms))
         if ref == self.current:

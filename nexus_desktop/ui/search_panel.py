@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nexus_desktop.search.query import SearchHit, SearchResults
+from nexus_desktop.search.results import SearchHit, SearchResults
 
 DEBOUNCE_MS = 180
 HIT_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -137,3 +137,16 @@ def test_cli_search_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert set(results[0]) == {"id", "pack", "title", "path", "score", "snippet"}
     assert results[0]["path"].endswith("orm.md") and "[select_related]" in results[0]["snippet"]
     assert main(["search", "x", "--pack", str(tmp_path / "none"), "--data-dir", str(tmp_path)]) == 2
+
+
+def test_shipped_seed_makes_the_first_index_instant(tmp_path: Path) -> None:
+    from nexus_desktop.search.seed import build_seed
+
+    root = make_pack(tmp_path / "p")
+    seed = build_seed(tmp_path / "seed", content=root)
+    service = SearchService(tmp_path / "cache", seeds={"t": seed})
+    report = service.index_pack(load_pack(root))
+    assert (report.added, report.changed, report.unchanged) == (0, 0, 3)
+    assert ids(service, root, "select_related") == ["a/orm"]
+    hit = service.search("select_related", [load_pack(root)]).hits[0]
+    assert hit.path == str(root.resolve() / "a" / "orm.md")

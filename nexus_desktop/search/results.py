@@ -1,0 +1,28 @@
+"""Search results as plain data (importing this does not import Whoosh)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    pack: str
+    id: str
+    title: str
+    breadcrumb: str
+    path: str
+    score: float
+    snippet_html: str  # matched terms in <b>…</b>, everything else escaped
+    snippet_text: str  # the same with [matched] terms, for terminals and JSON
+    kind: str = "article"
+
+
+@dataclass(slots=True)
+class SearchResults:
+    query: str
+    hits: list[SearchHit] = field(default_factory=list)
+    terms: list[str] = field(default_factory=list)  # words to highlight in the reader
+    suggestion: str | None = None  # "did you mean" query, when results are few
+    total: int = 0
+    notices: list[str] = field(default_factory=list)  # e.g. an index was rebuilt
