@@ -11,9 +11,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import bench_load  # noqa: E402
 import bench_render  # noqa: E402
+import bench_search  # noqa: E402
 import bench_startup  # noqa: E402
 
 if __name__ == "__main__":
-    for module in (bench_startup, bench_load, bench_render):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    for module in (bench_startup, bench_load, bench_render, bench_search):
         module.main()
         print()
