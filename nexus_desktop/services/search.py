@@ -111,6 +111,9 @@ class SearchService:
                 return [], 0
             try:
                 notice = index.open()
+                if notice:  # it was damaged and is empty now: fill it again
+                    index.update()
+                    notice = f"The search index of “{pack.name}” was damaged and has been rebuilt."
             finally:
                 lock.release()
             if notice:

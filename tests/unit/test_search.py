@@ -150,3 +150,15 @@ def test_shipped_seed_makes_the_first_index_instant(tmp_path: Path) -> None:
     assert ids(service, root, "select_related") == ["a/orm"]
     hit = service.search("select_related", [load_pack(root)]).hits[0]
     assert hit.path == str(root.resolve() / "a" / "orm.md")
+
+
+def test_index_damaged_on_disk_is_rebuilt_by_the_next_search(tmp_path: Path) -> None:
+    root = make_pack(tmp_path / "p")
+    SearchService(tmp_path / "cache").index_pack(load_pack(root))
+    folder = index_dir_for(tmp_path / "cache", load_pack(root))
+    for toc in folder.glob("*.toc"):
+        toc.write_bytes(b"\x00not a table of contents")
+    service = SearchService(tmp_path / "cache")  # the next start of the app
+    results = service.search("select_related", [load_pack(root)])
+    assert [hit.id for hit in results.hits] == ["a/orm"]
+    assert any("rebuil" in notice for notice in results.notices)
