@@ -54,14 +54,19 @@ def make_snippet(body: str, words: list[str], width: int = 200) -> tuple[str, st
     if not matches:
         return html.escape(collapsed[:width]), collapsed[:width]
     best, best_score = 0, -1
-    for i, match in enumerate(matches):  # the window holding the most distinct words wins
-        seen = set()
-        for other in matches[i:]:
-            if other.start() - match.start() > width:
-                break
-            seen.add(other.group(0).lower())
-        if len(seen) > best_score:
-            best, best_score = i, len(seen)
+    window: dict[str, int] = {}  # word -> count inside the sliding window
+    left = 0
+    for match in matches:  # the window holding the most distinct words wins
+        word = match.group(0).lower()
+        window[word] = window.get(word, 0) + 1
+        while match.start() - matches[left].start() > width:
+            gone = matches[left].group(0).lower()
+            window[gone] -= 1
+            if not window[gone]:
+                del window[gone]
+            left += 1
+        if len(window) > best_score:
+            best, best_score = left, len(window)
     anchor = matches[best].start()
     start = collapsed.rfind(" ", 0, max(0, anchor - 50)) + 1 if anchor > 50 else 0
     end = collapsed.find(" ", min(len(collapsed), start + width))
@@ -142,44 +147,25 @@ def query_terms(text: str) -> list[str]:
 
 
 def run_search(
-    searcher: Any, text: str, *, limit: int = 20, snippets: bool = True
-) -> tuple[list[dict[str, Any]], int, Query]:
-    """Search one index; returns stored fields with score and snippets, the total, the query.
-
-    Documents with every word come first (an AND query is also much cheaper to run); when
-    there are fewer than ``limit`` of them, documents with some of the words follow.
-    """
+    searcher: Any, text: str, *, limit: int = 20, match_all: bool = True
+) -> tuple[list[dict[str, Any]], int]:
+    """Search one index; returns the stored fields of the top hits (with ``score``) and an
+    estimate of how many documents match. ``match_all`` asks for every word (AND, cheap)."""
     words, filters = split_filters(text)
     restrict = None
     for fieldname, value in filters:
         term = Term(fieldname, value)
         restrict = term if restrict is None else restrict & term
-    found: list[dict[str, Any]] = []
-    seen: set[str] = set()
-    total = 0
-    query: Query = Every()
-    for match_all in (True, False):
-        query = parse_query(words, searcher.schema, match_all=match_all)
-        if restrict is not None:
-            query = query & restrict if not isinstance(query, Every) else restrict
-        results = searcher.search(query, limit=limit)
-        total = max(total, results.estimated_length())
-        for hit in results:
-            if hit["key"] in seen or len(found) >= limit:
-                continue
-            seen.add(hit["key"])
-            fields = dict(hit.fields())
-            fields["score"] = hit.score + (1000.0 if match_all else 0.0)
-            found.append(fields)
-        if len(found) >= min(limit, ENOUGH_ALL_WORDS):
-            break
-    if snippets:
-        terms = query_terms(text)
-        for fields in found:
-            fields["snippet_html"], fields["snippet_text"] = make_snippet(
-                fields.get("body", ""), terms
-            )
-    return found, total, query
+    query = parse_query(words, searcher.schema, match_all=match_all)
+    if restrict is not None:
+        query = query & restrict if not isinstance(query, Every) else restrict
+    results = searcher.search(query, limit=limit)
+    found = []
+    for hit in results:
+        fields = dict(hit.fields())
+        fields["score"] = hit.score
+        found.append(fields)
+    return found, results.estimated_length()
 
 
 def suggest(searcher: Any, text: str) -> str | None:

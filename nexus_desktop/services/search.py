@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # Whoosh is imported when the first index is opened, not at s
     from nexus_desktop.search.index import CancelToken, IndexReport, PackIndex, ProgressFn
 
 FEW_RESULTS = 3
+ALL_WORDS_BONUS = 1000.0  # documents with every word rank above those with some
 # Packs this large are indexed in a child process (its start costs ~0.5 s; below this size
 # the work is short enough to share the GIL with the window).
 ISOLATE_FROM = 400
@@ -83,47 +84,71 @@ class SearchService:
             return index.update()
 
     def search(self, text: str, packs: list[Pack], *, limit: int = 20) -> SearchResults:
-        """Search every pack; hits merged by score. Never raises for a bad query or index."""
-        from nexus_desktop.search.query import query_terms
+        """Search every pack; hits merged by score. Never raises for a bad query or index.
+
+        Documents with every word rank first (an AND query is also much cheaper to run); only
+        when there are fewer than three of them, across all packs, do documents with some of
+        the words follow. Snippets are made for the final hits only.
+        """
+        from nexus_desktop.search.query import make_snippet, query_terms
 
         results = SearchResults(query=text, terms=query_terms(text))
         if not text.strip():
             return results
-        merged: list[SearchHit] = []
-        for pack in packs:
-            found, total = self._search_pack(pack, text, limit, results)
-            results.total += total
-            merged.extend(found)
-        merged.sort(key=lambda hit: hit.score, reverse=True)
-        results.hits = merged[:limit]
+        ready = [pack for pack in packs if self._ready(pack, results)]
+        merged: dict[tuple[str, str], tuple[Pack, dict[str, object]]] = {}
+        for match_all in (True, False):
+            matching = 0
+            for pack in ready:
+                found, total = self._search_pack(pack, text, limit, match_all, results)
+                matching += total
+                for fields in found:
+                    key = (pack.id, str(fields.get("key")))
+                    if key not in merged:
+                        if match_all:
+                            fields["score"] = float(fields["score"]) + ALL_WORDS_BONUS  # type: ignore[arg-type]
+                        merged[key] = (pack, fields)
+            results.total = max(results.total, matching)
+            if len(merged) >= min(limit, FEW_RESULTS):
+                break
+        top = sorted(merged.values(), key=lambda item: float(item[1]["score"]), reverse=True)  # type: ignore[arg-type]
+        for pack, fields in top[:limit]:
+            body = str(fields.get("body", ""))
+            fields["snippet_html"], fields["snippet_text"] = make_snippet(body, results.terms)
+            results.hits.append(_hit(pack, fields))
         if results.total < FEW_RESULTS:
             results.suggestion = self._suggest(text, packs)
         return results
 
-    def _search_pack(
-        self, pack: Pack, text: str, limit: int, results: SearchResults
-    ) -> tuple[list[SearchHit], int]:
+    def _ready(self, pack: Pack, results: SearchResults) -> bool:
+        """Open the pack's index if needed (rebuilding a damaged one); False while indexing."""
         index, lock = self._index(pack)
-        if not index.is_open:
-            # Opening may create or rebuild the index: never while it is being written.
-            if not lock.acquire(blocking=False):
-                results.notices.append(f"Still indexing “{pack.name}”…")
-                return [], 0
-            try:
-                notice = index.open()
-                if notice:  # it was damaged and is empty now: fill it again
-                    index.update()
-                    notice = f"The search index of “{pack.name}” was damaged and has been rebuilt."
-            finally:
-                lock.release()
-            if notice:
-                results.notices.append(notice)
+        if index.is_open:
+            return True
+        # Opening may create or rebuild the index: never while it is being written.
+        if not lock.acquire(blocking=False):
+            results.notices.append(f"Still indexing “{pack.name}”…")
+            return False
+        try:
+            notice = index.open()
+            if notice:  # it was damaged and is empty now: fill it again
+                index.update()
+                notice = f"The search index of “{pack.name}” was damaged and has been rebuilt."
+        finally:
+            lock.release()
+        if notice:
+            results.notices.append(notice)
+        return True
+
+    def _search_pack(
+        self, pack: Pack, text: str, limit: int, match_all: bool, results: SearchResults
+    ) -> tuple[list[dict[str, object]], int]:
+        from nexus_desktop.search.query import run_search
+
+        index, _lock = self._index(pack)
         for attempt in (1, 2):
             try:
-                from nexus_desktop.search.query import run_search
-
-                found, total, _query = run_search(index.searcher(), text, limit=limit)
-                return [_hit(pack, fields) for fields in found], total
+                return run_search(index.searcher(), text, limit=limit, match_all=match_all)
             except Exception:  # noqa: BLE001 - a damaged index is rebuilt, never shown as an error
                 if attempt == 2:
                     results.notices.append(f"Search in “{pack.name}” is unavailable right now.")
