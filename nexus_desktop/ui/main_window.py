@@ -390,6 +390,8 @@ class MainWindow(QMainWindow):
         sources = self.pack_sources()
         for pack in self.library.packs:
             self.library.remove(pack.id)
+            if self.search_service is not None:
+                self.search_service.forget(pack.id)
         self._pack_trees.clear()
         self._refresh_tree()
         self.load_sources(sources)
@@ -735,6 +737,8 @@ class MainWindow(QMainWindow):
         self.settings.save()
         self.library.remove(pack.id)
         self._pack_trees.pop(pack.id, None)
+        if self.search_service is not None:
+            self.search_service.forget(pack.id)  # its index stays in the cache, unused
         if self.current and self.current.pack_id == pack.id:
             self.current = None
             self.history.clear()

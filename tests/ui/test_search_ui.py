@@ -142,3 +142,18 @@ def test_quick_switcher_fuzzy_matches_titles(
     with qtbot.waitSignal(window.article_shown, timeout=5000) as shown:
         qtbot.keyClick(switcher.field, Qt.Key.Key_Return)
     assert shown.args[0] == ArticleRef("sample", "basics/second")
+
+
+def test_removed_pack_is_no_longer_searched(
+    qtbot: QtBot, make_window: WindowFactory, tmp_path: Path
+) -> None:
+    root = search_pack(tmp_path / "p")
+    extra = tmp_path / "extra"
+    write(extra, "note.md", "# Docker notes\n\nMy own docker notes.\n")
+    window = make_window(root, extra)
+    results = type_query(qtbot, window, "docker")
+    assert len({hit.pack for hit in results.hits}) == 2
+    window.remove_pack(next(p for p in window.library.packs if p.name == "Extra"))
+    window.search_panel.field.clear()
+    results = type_query(qtbot, window, "docker")
+    assert [hit.id for hit in results.hits] == ["ops/docker"]
