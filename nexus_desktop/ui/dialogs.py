@@ -100,6 +100,7 @@ LICENSED = (
     ("nh3 (ammonia)", "nh3", "MIT"),
     ("PyYAML", "PyYAML", "MIT"),
     ("platformdirs", "platformdirs", "MIT"),
+    ("Whoosh (whoosh-reloaded)", "whoosh-reloaded", "BSD-2-Clause"),
 )
 
 
