@@ -39,13 +39,18 @@ w = create_main_window(paths=app_paths(sys.argv[1]))
 w.show()
 w.start()
 QTimer.singleShot(0, lambda: (w.grab(), print("visible", flush=True)))
-def shown(_ref):
-    w.grab(); print("article", flush=True)
-w.article_shown.connect(shown)
+done = set()
+def mark(name):
+    if name not in done:
+        done.add(name)
+        w.grab(); print(name, flush=True)
+    if {"article", "search"} <= done:
+        app.quit()
+w.article_shown.connect(lambda _ref: mark("article"))
 def search(_pack_id):
     results = w.search_service.search("celery retry", w.library.packs)
     assert results.hits, results
-    print("search", flush=True); app.quit()
+    mark("search")
 w.search_ready.connect(search)
 app.exec()
 w.pool.waitForDone()
