@@ -24,7 +24,7 @@ from nexus_desktop.knowledge.loader import read_article_text
 from nexus_desktop.knowledge.model import Article, Pack
 from nexus_desktop.search.analysis import spelling_analyzer, technical_analyzer
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 INDEX_NAME = "main"
 
 ProgressFn = Callable[[int, int], None]
@@ -78,7 +78,8 @@ def plain_text(markdown_text: str) -> str:
     text = _LINK_TARGET.sub("]", markdown_text)
     text = _HTML_TAG.sub(" ", text)
     text = _MARKUP.sub(" ", text)
-    return text.replace("[", " ").replace("]", " ")
+    # Brackets go without a trace: tldr writes mnemonics as "e[x]tract", which is "extract".
+    return text.replace("[", "").replace("]", "")
 
 
 def index_dir_for(cache_dir: Path, pack: Pack) -> Path:

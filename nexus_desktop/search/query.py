@@ -156,6 +156,8 @@ def run_search(
     for fieldname, value in filters:
         term = Term(fieldname, value)
         restrict = term if restrict is None else restrict & term
+    if not match_all:
+        words = _without_common_words(searcher, words)
     query = parse_query(words, searcher.schema, match_all=match_all)
     if restrict is not None:
         query = query & restrict if not isinstance(query, Every) else restrict
@@ -166,6 +168,31 @@ def run_search(
         fields["score"] = hit.score
         found.append(fields)
     return found, results.estimated_length()
+
+
+COMMON_SHARE = 0.15  # a word in more than 15% of documents says little on its own
+PRUNE_FROM = 1000  # documents in an index before common words are pruned
+
+
+def _without_common_words(searcher: Any, words: str) -> str:
+    """For the OR fallback, drop plain words found in a large share of the documents: "file"
+    in "ttyplot file" matches thousands of pages, costs most of the time and ranks nothing.
+    Phrases, operators and prefixes are kept as typed; so is a query of only common words."""
+    parts = words.split()
+    if len(parts) < 2 or any(c in words for c in '"*()') or re.search(r"\b(AND|OR|NOT)\b", words):
+        return words
+    reader = searcher.reader()
+    if reader.doc_count() < PRUNE_FROM:  # small packs are fast anyway; keep every word
+        return words
+    limit = int(reader.doc_count() * COMMON_SHARE)
+    analyzer = searcher.schema["body"].analyzer
+    kept = []
+    for part in parts:
+        tokens = [t.text for t in analyzer(part)]
+        if tokens and all(reader.doc_frequency("body", t) > limit for t in tokens):
+            continue
+        kept.append(part)
+    return " ".join(kept) if kept else words
 
 
 def suggest(searcher: Any, text: str) -> str | None:
