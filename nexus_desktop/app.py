@@ -55,6 +55,21 @@ def create_main_window(
     return window
 
 
+def _quit_on_terminate(app: QApplication) -> None:
+    """SIGTERM/SIGINT (logout, ``kill``, Ctrl+C) quit cleanly, so state is saved."""
+    import signal
+
+    from PySide6.QtCore import QTimer
+
+    for number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(number, lambda *_args: app.quit())
+    # Python runs signal handlers only between bytecodes: wake it up now and then.
+    ticker = QTimer(app)
+    ticker.setInterval(300)
+    ticker.timeout.connect(lambda: None)
+    ticker.start()
+
+
 def run(
     *,
     data_dir: str | None = None,
@@ -84,6 +99,8 @@ def run(
             "Content folder not found",
             "These folders do not exist and were not added:\n" + "\n".join(missing),
         )
+    _quit_on_terminate(app)
+    app.aboutToQuit.connect(window.save_state)  # also when the session ends or on SIGTERM
     code = app.exec()
     window.cancel_loading()
     window.pool.waitForDone(10_000)  # no worker may outlive the objects it reports to
