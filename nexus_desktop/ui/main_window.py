@@ -330,6 +330,7 @@ class MainWindow(QMainWindow):
             return
         if kind == "indexing":
             self.statusBar().showMessage(f"Indexing {payload} for search ({number}/{total})…")
+            self.progress.setRange(0, 0)  # busy until the first count arrives
             return
         if kind == "indexed":
             assert isinstance(payload, tuple)
