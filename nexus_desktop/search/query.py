@@ -87,9 +87,11 @@ def make_snippet(body: str, words: list[str], width: int = 200) -> tuple[str, st
     return lead + "".join(html_parts) + tail, lead + "".join(plain_parts) + tail
 
 
-def make_parser(schema: Any, *, match_all: bool = False) -> qparser.QueryParser:
+def make_parser(
+    schema: Any, *, match_all: bool = False, fields: tuple[str, ...] = SEARCH_FIELDS
+) -> qparser.QueryParser:
     parser = qparser.MultifieldParser(
-        list(SEARCH_FIELDS),
+        list(fields),
         schema,
         fieldboosts={"title": 3.0, "headings": 1.5},
         group=qparser.AndGroup if match_all else qparser.OrGroup.factory(0.9),
@@ -109,12 +111,14 @@ def split_filters(text: str) -> tuple[str, list[tuple[str, str]]]:
     return _FILTER.sub(" ", text).strip(), filters
 
 
-def parse_query(text: str, schema: Any, *, match_all: bool = False) -> Query:
+def parse_query(
+    text: str, schema: Any, *, match_all: bool = False, fields: tuple[str, ...] = SEARCH_FIELDS
+) -> Query:
     """Parse leniently: unbalanced quotes, dangling operators and odd characters never fail.
 
     ``match_all`` joins the words with AND (cheap, precise); otherwise with a scored OR.
     """
-    parser = make_parser(schema, match_all=match_all)
+    parser = make_parser(schema, match_all=match_all, fields=fields)
     cleaned = text.strip()
     if cleaned.count('"') % 2:
         cleaned = cleaned.replace('"', " ")
@@ -156,9 +160,14 @@ def run_search(
     for fieldname, value in filters:
         term = Term(fieldname, value)
         restrict = term if restrict is None else restrict & term
-    if not match_all:
+    fields = SEARCH_FIELDS
+    if not match_all and len(words.split()) > 1:
+        # The OR fallback of a several-word query looks in titles and headings only: short
+        # fields keep it cheap even for common words, and a partial match there is the one
+        # worth showing. (One word: its parts, as in HTTP_429, are searched everywhere.)
         words = _without_common_words(searcher, words)
-    query = parse_query(words, searcher.schema, match_all=match_all)
+        fields = ("title", "headings")
+    query = parse_query(words, searcher.schema, match_all=match_all, fields=fields)
     if restrict is not None:
         query = query & restrict if not isinstance(query, Every) else restrict
     results = searcher.search(query, limit=limit)
