@@ -285,7 +285,7 @@ class PackIndex:
             writer.cancel()
             raise
         if added or changed or removed:
-            writer.commit(optimize=False)
+            writer.commit(mergetype=_merge_into_largest)
             self._searcher = None
         else:
             writer.cancel()
@@ -294,3 +294,24 @@ class PackIndex:
         if progress is not None:
             progress(len(articles), len(articles))
         return IndexReport(added, changed, removed, unchanged, notice)
+
+
+def _merge_into_largest(writer: Any, segments: list[Any]) -> list[Any]:
+    """Whoosh merge policy: fold every segment but the largest into the new one.
+
+    Each incremental update would otherwise add a small segment, and every query pays for each
+    segment (measured: 6 segments made p95 about twice as slow as 1). The small ones are cheap
+    to merge; the large one is only rewritten by a full rebuild.
+    """
+    from whoosh.reading import SegmentReader
+
+    if len(segments) < 2:
+        return segments
+    largest = max(segments, key=lambda segment: segment.doc_count_all())
+    for segment in segments:
+        if segment is largest:
+            continue
+        reader = SegmentReader(writer.storage, writer.schema, segment)
+        writer.add_reader(reader)
+        reader.close()
+    return [largest]
