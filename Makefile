@@ -24,6 +24,7 @@ $(SEED): $(shell find content -type f 2>/dev/null) $(VENV)/.installed
 test: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/nexus-desktop validate --quiet content
 	$(BIN)/python -m pytest
 

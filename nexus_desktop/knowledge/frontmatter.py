@@ -53,9 +53,9 @@ def split_front_matter(text: str) -> FrontMatter:
         data = yaml.safe_load(raw) if raw.strip() else {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 1
+        error_line = mark.line + 2 if mark is not None else 1
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        result.errors.append((line, f"invalid YAML front matter: {problem}"))
+        result.errors.append((error_line, f"invalid YAML front matter: {problem}"))
         return result
     if data is None:
         data = {}

@@ -285,10 +285,10 @@ def _load_article(
         )
         return
     fm = split_front_matter(text)
-    for line, message in fm.errors:
-        problems.append(Problem(Severity.ERROR, path, message, line=line, kind="front-matter"))
-    for line, message in fm.warnings:
-        problems.append(Problem(Severity.WARNING, path, message, line=line, kind="front-matter"))
+    for fm_line, message in fm.errors:
+        problems.append(Problem(Severity.ERROR, path, message, line=fm_line, kind="front-matter"))
+    for fm_line, message in fm.warnings:
+        problems.append(Problem(Severity.WARNING, path, message, line=fm_line, kind="front-matter"))
     meta = fm.meta
     folder, _, stem = stem_rel.rpartition("/")
     is_index = stem == INDEX_STEM

@@ -7,10 +7,10 @@ import html
 import re
 from typing import Any
 
-from whoosh import qparser, scoring
+from whoosh import qparser
 from whoosh.query import AndNot, Every, Or, Query, Term
 
-from nexus_desktop.search.analysis import stem, technical_analyzer
+from nexus_desktop.search.analysis import stem
 from nexus_desktop.search.results import SearchHit, SearchResults
 
 __all__ = ["SearchHit", "SearchResults", "make_snippet", "match_pattern", "run_search", "suggest"]
@@ -160,18 +160,18 @@ def run_search(
     for fieldname, value in filters:
         term = Term(fieldname, value)
         restrict = term if restrict is None else restrict & term
-    fields = SEARCH_FIELDS
+    search_fields: tuple[str, ...] = SEARCH_FIELDS
     if not match_all and len(words.split()) > 1:
         # The OR fallback of a several-word query looks in titles and headings only: short
         # fields keep it cheap even for common words, and a partial match there is the one
         # worth showing. (One word: its parts, as in HTTP_429, are searched everywhere.)
         words = _without_common_words(searcher, words)
-        fields = ("title", "headings")
-    query = parse_query(words, searcher.schema, match_all=match_all, fields=fields)
+        search_fields = ("title", "headings")
+    query = parse_query(words, searcher.schema, match_all=match_all, fields=search_fields)
     if restrict is not None:
         query = query & restrict if not isinstance(query, Every) else restrict
     results = searcher.search(query, limit=limit)
-    found = []
+    found: list[dict[str, Any]] = []
     for hit in results:
         fields = dict(hit.fields())
         fields["score"] = hit.score
@@ -222,11 +222,3 @@ def suggest(searcher: Any, text: str) -> str | None:
                     continue
         out.append(word)
     return " ".join(out) if changed else None
-
-
-def weighting() -> scoring.WeightingModel:
-    return scoring.BM25F(B=0.75, K1=1.2)
-
-
-def analyzer_terms(text: str) -> list[str]:
-    return [t.text for t in technical_analyzer()(text)]
