@@ -16,7 +16,6 @@ from nexus_desktop.search.results import SearchHit, SearchResults
 __all__ = ["SearchHit", "SearchResults", "make_snippet", "match_pattern", "run_search", "suggest"]
 
 SEARCH_FIELDS = ("title", "headings", "body")
-ENOUGH_ALL_WORDS = 3  # fewer documents with every word: add those with some
 FILTER_FIELDS = {"area": "area", "tag": "tags", "tags": "tags", "level": "level", "pack": "pack"}
 _FILTER = re.compile(r"\b(area|tag|tags|level|pack):(\"[^\"]*\"|\S+)", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z][A-Za-z_]{2,}")

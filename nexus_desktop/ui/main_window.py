@@ -97,7 +97,6 @@ class MainWindow(QMainWindow):
         self.history_pos = -1
         self._render_generation = 0
         self._load_task: BackgroundTask | None = None
-        self._pending_restore: ArticleRef | None = None
         self._failures: list[LoadFailure] = []
         self._pack_trees: dict[str, PackTree] = {}
         self._expanded: set[str] = {str(k) for k in settings.get("expanded", [])}
