@@ -12,26 +12,19 @@ import hashlib
 import json
 import re
 import shutil
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
-from nexus_desktop.knowledge.loader import read_article_text
+from nexus_desktop.knowledge.loader import CancelToken, ProgressFn, read_article_text
 from nexus_desktop.knowledge.model import Article, Pack
 from nexus_desktop.search.analysis import spelling_analyzer, technical_analyzer
 
 SCHEMA_VERSION = 6
 INDEX_NAME = "main"
-
-ProgressFn = Callable[[int, int], None]
-
-
-class CancelToken(Protocol):
-    def is_set(self) -> bool: ...
 
 
 class IndexCancelled(Exception):  # noqa: N818 - a signal, not an error
@@ -169,12 +162,7 @@ class PackIndex:
             return "damaged"
         if data.get("schema") != SCHEMA_VERSION:
             return "made by an older version"
-        try:
-            if not whoosh_index.exists_in(str(self.dir), indexname=INDEX_NAME):
-                return "damaged"
-        except Exception:  # noqa: BLE001 - whoosh raises many kinds on a damaged table of contents
-            return "damaged"
-        return None
+        return None  # whether Whoosh can read it is found out by opening it, once
 
     def reset(self) -> None:
         """Delete whatever is on disk and create an empty index."""

@@ -98,6 +98,7 @@ class MainWindow(QMainWindow):
         self._render_generation = 0
         self._load_task: BackgroundTask | None = None
         self._failures: list[LoadFailure] = []
+        self._notices: list[str] = []  # e.g. a search index rebuilt during the last load
         self._pack_trees: dict[str, PackTree] = {}
         self._expanded: set[str] = {str(k) for k in settings.get("expanded", [])}
         self.theme: Theme = theme_named(settings.get("theme"))
@@ -243,7 +244,7 @@ class MainWindow(QMainWindow):
         """Load packs in the background; each appears in the tree as soon as it is ready."""
         self.cancel_loading()
         self._failures = []
-        self._notices: list[str] = []
+        self._notices = []
         total = len(sources)
 
         search = self.search_service
