@@ -32,12 +32,10 @@ APP = r"""
 import sys
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
-from nexus_desktop.app import create_main_window
+from nexus_desktop.app import launch
 from nexus_desktop.paths import app_paths
 app = QApplication(sys.argv[:1])
-w = create_main_window(paths=app_paths(sys.argv[1]))
-w.show()
-w.start()
+w = launch(paths=app_paths(sys.argv[1]))  # what `nexus-desktop` runs before app.exec()
 QTimer.singleShot(0, lambda: (w.grab(), print("visible", flush=True)))
 done = set()
 def mark(name):

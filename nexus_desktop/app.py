@@ -13,14 +13,13 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from nexus_desktop import __version__
 from nexus_desktop.paths import AppPaths, app_paths, builtin_content_dir, builtin_search_seed
-from nexus_desktop.services.library import Library
 from nexus_desktop.services.settings import Settings
 from nexus_desktop.ui.main_window import MainWindow
 
 BUILTIN_PACK_ID = "project-nexus"  # content/nexus-pack.toml
 
 
-def create_main_window(
+def build_window(
     *,
     paths: AppPaths,
     content: Sequence[str | os.PathLike[str]] = (),
@@ -28,7 +27,7 @@ def create_main_window(
     builtin_dir: Path | None = None,
     pool: QThreadPool | None = None,
 ) -> MainWindow:
-    """Build the services and the window. Packs start loading with :meth:`MainWindow.start`."""
+    """The window as its first frame shows it: no services yet, nothing slow to import."""
     # Workers run pure-Python loops (loading, rendering); a shorter GIL switch interval than
     # the default 5 ms lets the UI thread in sooner, so the window never stalls behind them.
     sys.setswitchinterval(0.001)
@@ -40,18 +39,60 @@ def create_main_window(
         if resolved not in registered:
             registered.append(resolved)
     settings.set("packs", registered)
-    from nexus_desktop.services.search import SearchService
-
-    seed = builtin_search_seed()
     window = MainWindow(
-        library=Library(),
-        search=SearchService(paths.cache_dir, seeds={BUILTIN_PACK_ID: seed}),
         settings=settings,
         builtin_dir=(builtin_dir or builtin_content_dir()) if builtin else None,
         pool=pool,
     )
     if settings.notice:
         window.statusBar().showMessage(settings.notice, 15000)
+    return window
+
+
+def attach_services(window: MainWindow, paths: AppPaths) -> None:
+    """Build the services (the content library, search) and hand them to the window."""
+    from nexus_desktop.services.library import Library
+    from nexus_desktop.services.search import SearchService
+
+    seeds = {BUILTIN_PACK_ID: builtin_search_seed()}
+    window.attach(library=Library(), search=SearchService(paths.cache_dir, seeds=seeds))
+
+
+def create_main_window(
+    *,
+    paths: AppPaths,
+    content: Sequence[str | os.PathLike[str]] = (),
+    builtin: bool = True,
+    builtin_dir: Path | None = None,
+    pool: QThreadPool | None = None,
+) -> MainWindow:
+    """A complete window at once (tests, tools). Packs load with :meth:`MainWindow.start`."""
+    window = build_window(
+        paths=paths, content=content, builtin=builtin, builtin_dir=builtin_dir, pool=pool
+    )
+    attach_services(window, paths)
+    return window
+
+
+def launch(
+    *,
+    paths: AppPaths,
+    content: Sequence[str | os.PathLike[str]] = (),
+    builtin: bool = True,
+) -> MainWindow:
+    """Show the window as soon as it can paint; attach the services and load packs after that.
+
+    Importing the content model and search, building PySide6's ``Qt`` enums and wiring the
+    commands take longer than everything the first frame needs, so they wait for it.
+    """
+    window = build_window(paths=paths, content=content, builtin=builtin)
+    window.show()
+
+    def finish() -> None:
+        attach_services(window, paths)
+        window.start()
+
+    window.after_first_paint(finish)
     return window
 
 
@@ -89,10 +130,8 @@ def run(
     app.setApplicationVersion(__version__)
     app.setOrganizationName("nexus-desktop")
     missing = [c for c in content if not Path(c).is_dir()]
-    window = create_main_window(paths=paths, content=[c for c in content if c not in missing],
-                                builtin=builtin)  # fmt: skip
-    window.show()
-    window.start()
+    window = launch(paths=paths, content=[c for c in content if c not in missing],
+                    builtin=builtin)  # fmt: skip
     if missing:
         QMessageBox.warning(
             window,

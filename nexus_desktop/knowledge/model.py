@@ -5,11 +5,11 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NewType
+from typing import Any
 
-PackId = NewType("PackId", str)
-ArticleId = NewType("ArticleId", str)
-AreaId = NewType("AreaId", str)
+from nexus_desktop.knowledge.ids import AreaId as AreaId
+from nexus_desktop.knowledge.ids import ArticleId as ArticleId
+from nexus_desktop.knowledge.ids import PackId as PackId
 
 LEVELS = ("intro", "intermediate", "advanced")
 

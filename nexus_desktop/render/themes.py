@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from string import Template
 
 
@@ -42,7 +42,7 @@ class Theme:
 
 @cache
 def _stylesheet() -> str:
-    return resources.files("nexus_desktop.render").joinpath("themes", "article.css").read_text()
+    return (Path(__file__).parent / "themes" / "article.css").read_text(encoding="utf-8")
 
 
 LIGHT = Theme(

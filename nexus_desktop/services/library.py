@@ -16,30 +16,19 @@ from urllib.parse import quote, unquote, urlsplit
 from nexus_desktop.knowledge.links import TargetKind, resolve_link
 from nexus_desktop.knowledge.model import Article, ArticleId, Pack, PackId, Problem, Severity
 from nexus_desktop.render.themes import Theme
+from nexus_desktop.services.refs import ARTICLE_SCHEME as ARTICLE_SCHEME
+from nexus_desktop.services.refs import FILE_SCHEME as FILE_SCHEME
+from nexus_desktop.services.refs import ArticleRef as ArticleRef
+from nexus_desktop.services.refs import PackSource as PackSource
+from nexus_desktop.services.refs import article_url as article_url
+from nexus_desktop.services.refs import parse_article_url as parse_article_url
 
 if TYPE_CHECKING:
     from nexus_desktop.knowledge.loader import CancelToken, ProgressFn
     from nexus_desktop.knowledge.quiz import Question
     from nexus_desktop.render.markdown import ArticleRenderer, RenderedArticle, UrlResolver
 
-ARTICLE_SCHEME = "nexus"
-FILE_SCHEME = "nexusfile"
 RENDER_CACHE_SIZE = 64
-
-
-@dataclass(frozen=True, slots=True)
-class PackSource:
-    """A folder to open as a pack; the built-in hub has ``builtin=True``."""
-
-    path: Path
-    builtin: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class ArticleRef:
-    pack_id: PackId
-    article_id: ArticleId
-    fragment: str = ""
 
 
 @dataclass(slots=True)
@@ -59,21 +48,6 @@ class LoadedPack:
 class LoadFailure:
     source: PackSource
     message: str
-
-
-def article_url(pack_id: str, article_id: str, fragment: str = "") -> str:
-    """The reader's URL for an article: ``nexus://<pack>/<article-id>#<fragment>``."""
-    url = f"{ARTICLE_SCHEME}://{pack_id}/{quote(article_id)}"
-    return f"{url}#{quote(fragment)}" if fragment else url
-
-
-def parse_article_url(url: str) -> ArticleRef | None:
-    parts = urlsplit(url)
-    if parts.scheme != ARTICLE_SCHEME or not parts.netloc:
-        return None
-    return ArticleRef(
-        PackId(parts.netloc), ArticleId(unquote(parts.path.lstrip("/"))), unquote(parts.fragment)
-    )
 
 
 def load_source(

@@ -6,9 +6,12 @@ Built off the UI thread when a pack loads; the Qt model in ``ui/tree_model.py`` 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from nexus_desktop.knowledge.model import Area, Article, Pack
-from nexus_desktop.services.library import ArticleRef
+from nexus_desktop.services.refs import ArticleRef
+
+if TYPE_CHECKING:
+    from nexus_desktop.knowledge.model import Area, Article, Pack
 
 
 @dataclass(eq=False, slots=True)

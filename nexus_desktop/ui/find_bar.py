@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6 import QtCore
+from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QTextEdit, QToolButton, QWidget
 
@@ -42,7 +43,7 @@ class FindBar(QWidget):
 
     def open_bar(self) -> None:
         self.show()
-        self.field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.field.setFocus(QtCore.Qt.FocusReason.ShortcutFocusReason)
         self.field.selectAll()
         self.refresh()
 
@@ -106,11 +107,12 @@ class FindBar(QWidget):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.field and event.type() == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
-            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                shift = event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+            keys = QtCore.Qt.Key
+            if event.key() in (keys.Key_Return, keys.Key_Enter):
+                shift = event.modifiers() & QtCore.Qt.KeyboardModifier.ShiftModifier
                 self.find_previous() if shift else self.find_next()
                 return True
-            if event.key() == Qt.Key.Key_Escape:
+            if event.key() == keys.Key_Escape:
                 self.close_bar()
                 return True
         return super().eventFilter(watched, event)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
+from PySide6 import QtCore
 from PySide6.QtCore import QByteArray, QModelIndex, QThreadPool, QTimer, QUrl, Signal
-from PySide6.QtGui import QCloseEvent, QDesktopServices
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QPaintEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -26,26 +27,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nexus_desktop.knowledge.model import Pack
 from nexus_desktop.render import Theme, theme_named
-from nexus_desktop.search.results import SearchHit, SearchResults
-from nexus_desktop.services.library import (
-    ArticleRef,
-    Library,
-    LoadedPack,
-    LoadFailure,
-    PackSource,
-    article_url,
-    load_source,
-    parse_article_url,
-    validate_loaded,
-)
-from nexus_desktop.services.search import SearchService
+from nexus_desktop.services.refs import ArticleRef, PackSource, article_url, parse_article_url
 from nexus_desktop.services.settings import Settings
-from nexus_desktop.services.tree import PackTree, build_pack_tree
 from nexus_desktop.ui.actions import build_actions
 from nexus_desktop.ui.find_bar import FindBar
-from nexus_desktop.ui.quick_switcher import QuickSwitcher
 from nexus_desktop.ui.reader import ReaderView
 from nexus_desktop.ui.search_panel import SearchPanel
 from nexus_desktop.ui.style import apply_app_theme
@@ -53,8 +39,16 @@ from nexus_desktop.ui.tasks import BackgroundTask, TaskContext
 from nexus_desktop.ui.tree_model import KEY_ROLE, REF_ROLE, KnowledgeTreeModel
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from nexus_desktop.knowledge.model import Pack
     from nexus_desktop.render.markdown import Heading, RenderedArticle
+    from nexus_desktop.search.results import SearchHit, SearchResults
+    from nexus_desktop.services.library import Library, LoadedPack, LoadFailure
+    from nexus_desktop.services.search import SearchService
+    from nexus_desktop.services.tree import PackTree
     from nexus_desktop.ui.dialogs import ProblemsDialog
+    from nexus_desktop.ui.quick_switcher import QuickSwitcher
 
 ZOOM_STEPS = (0.7, 0.8, 0.9, 1.0, 1.1, 1.25, 1.4, 1.6, 1.8, 2.0)
 ANCHOR_ROLE = 0x0100 + 1
@@ -67,24 +61,33 @@ class HistoryEntry:
 
 
 class MainWindow(QMainWindow):
+    """The window, built in two steps so that it paints as early as possible.
+
+    The constructor builds everything the first frame shows (menus, toolbar, tree, reader,
+    outline, theme, geometry) from modules that are cheap to import; :meth:`attach` then hands
+    it the services (library, search) and connects the commands. ``app.launch`` runs
+    :meth:`attach` right after the first paint; ``app.create_main_window`` runs both at once.
+    """
+
     article_shown = Signal(object)  # ArticleRef
     packs_loaded = Signal()
     external_link_opened = Signal(str)
     search_results_shown = Signal(object)  # SearchResults
     search_ready = Signal(str)  # pack id whose index is up to date
 
+    library: Library
+    search_service: SearchService | None
+
     def __init__(
         self,
         *,
-        library: Library,
         settings: Settings,
         builtin_dir: Path | None = None,
-        search: SearchService | None = None,
         pool: QThreadPool | None = None,
     ) -> None:
         super().__init__()
-        self.library = library
-        self.search_service = search
+        self.attached = False
+        self._after_paint: list[Callable[[], None]] = []
         self._search_generation = 0
         self._pending_highlight: tuple[ArticleRef, str | None] | None = None
         self.settings = settings
@@ -108,10 +111,35 @@ class MainWindow(QMainWindow):
         self.actions_by_name = build_actions(self)
         self._build_widgets()
         self._build_menus()
-        self._connect()
         self._apply_theme()
         self._restore_window_state()
         self._update_nav_actions()
+
+    def attach(self, *, library: Library, search: SearchService | None = None) -> None:
+        """Give the window its services and make it work: commands, links, tree, search."""
+        if self.attached:
+            raise RuntimeError("the window already has its services")
+        self.library = library
+        self.search_service = search
+        self.reader.attach(library.resource_path)
+        self.breadcrumb.setTextFormat(QtCore.Qt.TextFormat.RichText)
+        self._connect()
+        self.attached = True
+
+    def after_first_paint(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` once the window has painted (or after half a second regardless)."""
+        self._after_paint.append(callback)
+        QTimer.singleShot(500, self._run_after_paint)  # e.g. started hidden: never painted
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self._after_paint:
+            QTimer.singleShot(0, self._run_after_paint)  # after this frame reaches the screen
+
+    def _run_after_paint(self) -> None:
+        callbacks, self._after_paint = self._after_paint, []
+        for callback in callbacks:
+            callback()
 
     # -- construction ----------------------------------------------------------------------------
     def _build_widgets(self) -> None:
@@ -134,10 +162,9 @@ class MainWindow(QMainWindow):
 
         self.breadcrumb = QLabel()
         self.breadcrumb.setObjectName("breadcrumb")
-        self.breadcrumb.setTextFormat(self.breadcrumb.textFormat().RichText)
         self.breadcrumb.setContentsMargins(12, 6, 12, 6)
         self.breadcrumb.setOpenExternalLinks(False)
-        self.reader = ReaderView(self.library.resource_path)
+        self.reader = ReaderView()
         self.reader.setObjectName("reader")
         centre = QWidget()
         layout = QVBoxLayout(centre)
@@ -252,6 +279,13 @@ class MainWindow(QMainWindow):
         def work(context: TaskContext) -> int:
             from nexus_desktop.knowledge.loader import LoadCancelled
             from nexus_desktop.search.index import IndexCancelled
+            from nexus_desktop.services.library import (
+                LoadedPack,
+                LoadFailure,
+                load_source,
+                validate_loaded,
+            )
+            from nexus_desktop.services.tree import build_pack_tree
 
             # First make every pack browsable, then add the deep checks (quizzes, anchors).
             loaded_packs: list[LoadedPack] = []
@@ -272,7 +306,7 @@ class MainWindow(QMainWindow):
                     tree = build_pack_tree(loaded.pack)  # off the UI thread: 7,000+ nodes
                     context.emit(("loaded", number, total, (loaded, tree)))
                 else:
-                    context.emit(("loaded", number, total, loaded))
+                    context.emit(("failed", number, total, loaded))
             # Search first (learners look things up), then the deep content checks.
             for number, loaded in enumerate(loaded_packs if search else [], start=1):
                 if context.is_set():
@@ -347,9 +381,10 @@ class MainWindow(QMainWindow):
             assert isinstance(payload, PackSource)
             self.statusBar().showMessage(f"Loading {payload.path.name} ({number}/{total})…")
             return
-        if isinstance(payload, LoadFailure):
-            self._failures.append(payload)
-            self.statusBar().showMessage(payload.message, 10000)
+        if kind == "failed":
+            failure = cast("LoadFailure", payload)
+            self._failures.append(failure)
+            self.statusBar().showMessage(failure.message, 10000)
             return
         assert isinstance(payload, tuple)
         loaded, tree = payload
@@ -641,6 +676,8 @@ class MainWindow(QMainWindow):
             self.find_bar.open_bar()
 
     def show_quick_switcher(self) -> QuickSwitcher:
+        from nexus_desktop.ui.quick_switcher import QuickSwitcher
+
         switcher = QuickSwitcher(self.library.packs, self)
         switcher.article_chosen.connect(self.open_ref)
         switcher.show()

@@ -6,7 +6,8 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QRegularExpression, QSize, Qt, QUrl, Signal
+from PySide6 import QtCore
+from PySide6.QtCore import QByteArray, QRegularExpression, QSize, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
     QImage,
@@ -30,20 +31,25 @@ class ReaderView(QTextBrowser):
     back_requested = Signal()
     forward_requested = Signal()
 
-    def __init__(
-        self, resource_path: Callable[[str], Path | None], parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._resource_path = resource_path
+        self._resource_path: Callable[[str], Path | None] = _no_resources
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
         self.setFrameShape(QTextBrowser.Shape.NoFrame)
-        # Text wraps and wide images are scaled to the column: never scroll sideways.
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.document().setDocumentMargin(28)
         self.zoom = 1.0
         self._theme: Theme | None = None
         self.blocked_requests: list[str] = []
+
+    def attach(self, resource_path: Callable[[str], Path | None]) -> None:
+        """Serve images through ``resource_path`` (until then, none load).
+
+        Also the rest of the set-up that need not precede the window's first paint.
+        """
+        self._resource_path = resource_path
+        # Text wraps and wide images are scaled to the column: never scroll sideways.
+        self.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
     # -- appearance --------------------------------------------------------------------------
     def apply_theme(self, theme: Theme, zoom: float) -> None:
@@ -118,10 +124,11 @@ class ReaderView(QTextBrowser):
 
     # -- navigation ----------------------------------------------------------------------------
     def mousePressEvent(self, event: QMouseEvent) -> None:
-        if event.button() == Qt.MouseButton.BackButton:
+        buttons = QtCore.Qt.MouseButton
+        if event.button() == buttons.BackButton:
             self.back_requested.emit()
             return
-        if event.button() == Qt.MouseButton.ForwardButton:
+        if event.button() == buttons.ForwardButton:
             self.forward_requested.emit()
             return
         super().mousePressEvent(event)
@@ -137,10 +144,15 @@ class ReaderView(QTextBrowser):
             limit = int((MAX_COLUMN_PX - 70) * self.devicePixelRatioF())
             if image is not None and image.width() > limit:
                 ratio = image.devicePixelRatio()
-                image = image.scaledToWidth(limit, Qt.TransformationMode.SmoothTransformation)
+                smooth = QtCore.Qt.TransformationMode.SmoothTransformation
+                image = image.scaledToWidth(limit, smooth)
                 image.setDevicePixelRatio(ratio)
             return image
         return None
+
+
+def _no_resources(_url: str) -> None:
+    return None
 
 
 def _load_image(path: Path, ratio: float) -> QImage | None:
@@ -158,7 +170,7 @@ def _load_image(path: Path, ratio: float) -> QImage | None:
         if size.isEmpty():
             size = QSize(640, 400)
         image = QImage(size * ratio, QImage.Format.Format_ARGB32_Premultiplied)
-        image.fill(Qt.GlobalColor.transparent)
+        image.fill(QtCore.Qt.GlobalColor.transparent)
         painter = QPainter(image)
         renderer.render(painter)
         painter.end()

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6 import QtCore
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QLabel,
@@ -15,10 +17,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nexus_desktop.search.results import SearchHit, SearchResults
+from nexus_desktop.ui import roles
+
+if TYPE_CHECKING:
+    from nexus_desktop.search.results import SearchHit, SearchResults
 
 DEBOUNCE_MS = 180
-HIT_ROLE = Qt.ItemDataRole.UserRole + 1
+HIT_ROLE = roles.USER + 1
 
 
 class SearchPanel(QWidget):
@@ -68,7 +73,7 @@ class SearchPanel(QWidget):
         return bool(self.field.text().strip())
 
     def focus_field(self) -> None:
-        self.field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.field.setFocus(QtCore.Qt.FocusReason.ShortcutFocusReason)
         self.field.selectAll()
 
     def _on_field_text_changed(self, text: str) -> None:
@@ -95,9 +100,9 @@ class SearchPanel(QWidget):
             item.setData(HIT_ROLE, hit)
             label = QLabel(_hit_html(hit))
             label.setWordWrap(True)
-            label.setTextFormat(Qt.TextFormat.RichText)
+            label.setTextFormat(QtCore.Qt.TextFormat.RichText)
             label.setContentsMargins(6, 4, 6, 6)
-            label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+            label.setAttribute(QtCore.Qt.WidgetAttribute.WA_TransparentForMouseEvents)
             item.setSizeHint(label.sizeHint())
             self.results.addItem(item)
             self.results.setItemWidget(item, label)
@@ -127,21 +132,21 @@ class SearchPanel(QWidget):
             self._on_results_item_activated(item)
 
     def _on_results_item_activated(self, item: QListWidgetItem) -> None:
-        hit = item.data(HIT_ROLE)
-        if isinstance(hit, SearchHit):
+        hit = item.data(HIT_ROLE)  # a SearchHit
+        if hit is not None:
             self.hit_activated.emit(hit, list(self._terms))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Arrow keys in the field move through the results; Escape clears."""
         if watched is self.field and event.type() == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
-            key = event.key()
-            if key in (Qt.Key.Key_Down, Qt.Key.Key_Up) and self.results.count():
-                step = 1 if key == Qt.Key.Key_Down else -1
+            key, keys = event.key(), QtCore.Qt.Key
+            if key in (keys.Key_Down, keys.Key_Up) and self.results.count():
+                step = 1 if key == keys.Key_Down else -1
                 row = max(0, min(self.results.count() - 1, self.results.currentRow() + step))
                 self.results.setCurrentRow(row)
                 return True
-            if key == Qt.Key.Key_Escape:
+            if key == keys.Key_Escape:
                 self.field.clear()
                 return True
         return super().eventFilter(watched, event)

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from typing import TYPE_CHECKING
+
+from PySide6 import QtCore
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QStyle
 
-from nexus_desktop.services.library import ArticleRef
 from nexus_desktop.services.tree import PackTree, TreeNode
+from nexus_desktop.ui import roles
 
-REF_ROLE = Qt.ItemDataRole.UserRole + 1
-KEY_ROLE = Qt.ItemDataRole.UserRole + 2
+if TYPE_CHECKING:
+    from nexus_desktop.services.refs import ArticleRef
+
+REF_ROLE = roles.USER + 1
+KEY_ROLE = roles.USER + 2
 
 _Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
@@ -96,15 +102,15 @@ class KnowledgeTreeModel(QAbstractItemModel):
     def columnCount(self, parent: _Index = _ROOT) -> int:
         return 1
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+    def data(self, index: _Index, role: int = roles.DISPLAY) -> object:
         if not index.isValid():
             return None
         node = self.node_for_index(index)
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == roles.DISPLAY:
             return node.title
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == roles.TOOLTIP:
             return node.tooltip or None
-        if role == Qt.ItemDataRole.DecorationRole:
+        if role == roles.DECORATION:
             return self._icons.get(node.kind, QIcon())
         if role == REF_ROLE:
             return node.ref
@@ -112,14 +118,15 @@ class KnowledgeTreeModel(QAbstractItemModel):
             return node.key
         return None
 
-    def flags(self, index: _Index) -> Qt.ItemFlag:
+    def flags(self, index: _Index) -> QtCore.Qt.ItemFlag:
+        flag = QtCore.Qt.ItemFlag
         if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+            return flag.NoItemFlags
+        return flag.ItemIsEnabled | flag.ItemIsSelectable
 
     def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+        self, section: int, orientation: QtCore.Qt.Orientation, role: int = roles.DISPLAY
     ) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+        if orientation == QtCore.Qt.Orientation.Horizontal and role == roles.DISPLAY:
             return "Knowledge areas"
         return None

@@ -1,0 +1,13 @@
+"""Qt item-data roles as plain ints.
+
+Referring to ``Qt.ItemDataRole`` at import time makes PySide6 build its whole ``Qt`` namespace
+(98 enum classes, about 35 ms) before the window's first paint; these ints are the same values
+(``tests/ui/test_startup.py`` checks them against Qt's).
+"""
+
+from __future__ import annotations
+
+DISPLAY = 0  # Qt.ItemDataRole.DisplayRole
+DECORATION = 1  # Qt.ItemDataRole.DecorationRole
+TOOLTIP = 3  # Qt.ItemDataRole.ToolTipRole
+USER = 0x0100  # Qt.ItemDataRole.UserRole
