@@ -30,12 +30,13 @@ app.exec()
 
 APP = r"""
 import sys
+# The same steps, in the same order, as `nexus-desktop` (cli.main, then app.run) before exec().
+from nexus_desktop.cli import prepare_gui_start
+paths = prepare_gui_start(sys.argv[1]).ensure()
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
-from nexus_desktop.app import launch
-from nexus_desktop.paths import app_paths
-app = QApplication(sys.argv[:1])
-w = launch(paths=app_paths(sys.argv[1]))  # what `nexus-desktop` runs before app.exec()
+from nexus_desktop.app import create_application, launch
+app = create_application()
+w = launch(paths=paths)
 QTimer.singleShot(0, lambda: (w.grab(), print("visible", flush=True)))
 done = set()
 def mark(name):
@@ -74,7 +75,7 @@ def time_process(code: str, *args: str) -> dict[str, float]:
     return marks
 
 
-def main(runs: int = 9) -> dict[str, float]:
+def main(runs: int = 15) -> dict[str, float]:
     bare: list[float] = []
     visible: list[float] = []
     article: list[float] = []

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QThreadPool
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6 import QtWidgets
+from PySide6.QtWidgets import QApplication
 
 from nexus_desktop import __version__
 from nexus_desktop.paths import AppPaths, app_paths, builtin_content_dir, builtin_search_seed
 from nexus_desktop.services.settings import Settings
 from nexus_desktop.ui.main_window import MainWindow
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QThreadPool
 
 BUILTIN_PACK_ID = "project-nexus"  # content/nexus-pack.toml
 
@@ -91,6 +96,8 @@ def launch(
     def finish() -> None:
         attach_services(window, paths)
         window.start()
+        gc.freeze()  # what start-up built lives on: keep it out of future collections
+        gc.enable()  # paused by cli.prepare_gui_start
 
     window.after_first_paint(finish)
     return window
@@ -111,29 +118,41 @@ def _quit_on_terminate(app: QApplication) -> None:
     ticker.start()
 
 
+def create_application() -> QApplication:
+    """The QApplication (or the existing one), named, in the Fusion style.
+
+    The style is chosen on the command line Qt parses at creation: switching styles later
+    builds a second style object and re-polishes every widget.
+    """
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    app = QApplication([*sys.argv[:1], "-style", "fusion"])
+    app.setApplicationName("Nexus Desktop")
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName("nexus-desktop")
+    return app
+
+
 def run(
     *,
-    data_dir: str | None = None,
+    paths: AppPaths | None = None,
     content: Sequence[str] = (),
     builtin: bool = True,
 ) -> int:
     """Start the GUI and return its exit code."""
-    paths = app_paths(data_dir).ensure()
+    paths = (paths or app_paths()).ensure()
     logging.basicConfig(
         filename=paths.log_dir / "nexus-desktop.log",
         level=logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    assert isinstance(app, QApplication)
-    app.setApplicationName("Nexus Desktop")
-    app.setApplicationVersion(__version__)
-    app.setOrganizationName("nexus-desktop")
+    app = create_application()
     missing = [c for c in content if not Path(c).is_dir()]
     window = launch(paths=paths, content=[c for c in content if c not in missing],
                     builtin=builtin)  # fmt: skip
     if missing:
-        QMessageBox.warning(
+        QtWidgets.QMessageBox.warning(
             window,
             "Content folder not found",
             "These folders do not exist and were not added:\n" + "\n".join(missing),

@@ -10,8 +10,12 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from nexus_desktop import __version__
+
+if TYPE_CHECKING:
+    from nexus_desktop.paths import AppPaths
 
 SUBCOMMANDS = ("validate", "search")
 
@@ -169,17 +173,41 @@ def search(argv: Sequence[str]) -> int:
     return 0
 
 
+def prepare_gui_start(data_dir: str | None = None) -> AppPaths:
+    """The first steps of a GUI start, before the Qt binding is imported; returns the folders.
+
+    - The cyclic garbage collector is paused: start-up creates thousands of long-lived objects
+      (Qt's types and enums) and collecting among them is wasted work. ``app.launch`` resumes
+      it once the window is up, freezing what start-up made.
+    - The Qt-free modules the window needs are imported now, because the Qt binding reads the
+      source of every module imported after it (looking for ``from __feature__ import``).
+    """
+    import gc
+    import importlib
+
+    from nexus_desktop.paths import app_paths
+
+    gc.disable()
+
+    for name in ("json", "nexus_desktop.services.settings", "nexus_desktop.services.refs",
+                 "nexus_desktop.render.themes"):  # fmt: skip
+        importlib.import_module(name)
+    return app_paths(data_dir)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``nexus-desktop`` and ``python -m nexus_desktop``."""
-    import multiprocessing
+    if getattr(sys, "frozen", False):
+        import multiprocessing
 
-    multiprocessing.freeze_support()  # the frozen app indexes in child processes
+        multiprocessing.freeze_support()  # the frozen app indexes in child processes
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list and args_list[0] == "validate":
         return validate(args_list[1:])
     if args_list and args_list[0] == "search":
         return search(args_list[1:])
     args = _gui_parser().parse_args(args_list)
+    paths = prepare_gui_start(args.data_dir)
     from nexus_desktop.app import run
 
-    return run(data_dir=args.data_dir, content=args.content, builtin=not args.no_builtin)
+    return run(paths=paths, content=args.content, builtin=not args.no_builtin)

@@ -74,3 +74,13 @@ def builtin_content_dir() -> Path:
     if frozen_root:
         return Path(frozen_root) / "content"
     return Path(__file__).resolve().parent.parent / "content"
+
+
+def resources_dir() -> Path:
+    """The app's own files (icons): ``resources/`` beside the package (or inside a frozen app)."""
+    import sys
+
+    frozen_root = getattr(sys, "_MEIPASS", None)
+    if frozen_root:
+        return Path(frozen_root) / "resources"
+    return Path(__file__).resolve().parent.parent / "resources"

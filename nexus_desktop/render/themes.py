@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from string import Template
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +23,8 @@ class Theme:
 
     @property
     def css(self) -> str:
+        from string import Template
+
         return Template(_stylesheet()).substitute(
             {
                 "fg": self.foreground,

@@ -8,77 +8,89 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QStyle, QWidget
+from PySide6 import QtGui
+from PySide6.QtGui import QAction, QIcon
+from PySide6.QtWidgets import QWidget
 
-SK = QKeySequence.StandardKey
-SP = QStyle.StandardPixmap
+from nexus_desktop.paths import resources_dir
 
 
 @dataclass(frozen=True, slots=True)
 class ActionSpec:
     name: str
     label: str
-    shortcuts: tuple[str | QKeySequence.StandardKey, ...] = ()
-    icon: QStyle.StandardPixmap | None = None
+    # Key sequences ("Ctrl+O"), or "std:" and a QKeySequence.StandardKey member ("std:Back")
+    # for the platform's own binding of that command.
+    shortcuts: tuple[str, ...] = ()
+    icon: str = ""  # resources/icons/<icon>.png (drawn by make_icons.py there)
     tip: str = ""
     checkable: bool = False
 
 
 ACTIONS: tuple[ActionSpec, ...] = (
-    ActionSpec("add_pack", "&Add Content Folder…", ("Ctrl+O",), SP.SP_DirOpenIcon,
+    ActionSpec("add_pack", "&Add Content Folder…", ("Ctrl+O",), "add-folder",
                "Open a folder of Markdown files as a content pack"),
-    ActionSpec("remove_pack", "&Remove Content Folder", (), None,
+    ActionSpec("remove_pack", "&Remove Content Folder", (), "",
                "Close the selected content pack and forget it"),
-    ActionSpec("reload", "Re&load Content", ("F5",), SP.SP_BrowserReload,
+    ActionSpec("reload", "Re&load Content", ("F5",), "",
                "Load every content pack again from disk"),
-    ActionSpec("quit", "&Quit", (SK.Quit, "Ctrl+Q"), None),
-    ActionSpec("back", "&Back", ("Alt+Left", SK.Back), SP.SP_ArrowBack, "Go back (Alt+Left)"),
-    ActionSpec("forward", "&Forward", ("Alt+Right", SK.Forward), SP.SP_ArrowForward,
+    ActionSpec("quit", "&Quit", ("std:Quit", "Ctrl+Q")),
+    ActionSpec("back", "&Back", ("Alt+Left", "std:Back"), "back", "Go back (Alt+Left)"),
+    ActionSpec("forward", "&Forward", ("Alt+Right", "std:Forward"), "forward",
                "Go forward (Alt+Right)"),
-    ActionSpec("zoom_in", "Zoom &In", ("Ctrl+=", "Ctrl++", SK.ZoomIn), None,
+    ActionSpec("zoom_in", "Zoom &In", ("Ctrl+=", "Ctrl++", "std:ZoomIn"), "",
                "Larger article text (Ctrl+=)"),
-    ActionSpec("zoom_out", "Zoom &Out", ("Ctrl+-", SK.ZoomOut), None,
+    ActionSpec("zoom_out", "Zoom &Out", ("Ctrl+-", "std:ZoomOut"), "",
                "Smaller article text (Ctrl+-)"),
-    ActionSpec("zoom_reset", "&Reset Zoom", ("Ctrl+0",), None, "Normal text size (Ctrl+0)"),
-    ActionSpec("dark_theme", "&Dark Theme", ("Ctrl+Shift+D",), None, "Switch light/dark",
+    ActionSpec("zoom_reset", "&Reset Zoom", ("Ctrl+0",), "", "Normal text size (Ctrl+0)"),
+    ActionSpec("dark_theme", "&Dark Theme", ("Ctrl+Shift+D",), "", "Switch light/dark",
                checkable=True),
-    ActionSpec("search", "&Search Everything", ("Ctrl+K", "Ctrl+Shift+F"), None,
+    ActionSpec("search", "&Search Everything", ("Ctrl+K", "Ctrl+Shift+F"), "",
                "Search every content pack (Ctrl+K)"),
-    ActionSpec("find", "&Find in Article", (SK.Find, "Ctrl+F"), None,
+    ActionSpec("find", "&Find in Article", ("std:Find", "Ctrl+F"), "",
                "Find in the current article (Ctrl+F)"),
-    ActionSpec("find_next", "Find &Next", (SK.FindNext, "F3"), None),
-    ActionSpec("quick_open", "&Go to Article…", ("Ctrl+P",), None,
+    ActionSpec("find_next", "Find &Next", ("std:FindNext", "F3")),
+    ActionSpec("quick_open", "&Go to Article…", ("Ctrl+P",), "",
                "Jump to an article by its title (Ctrl+P)"),
-    ActionSpec("problems", "Content &Problems…", (), SP.SP_MessageBoxWarning,
+    ActionSpec("problems", "Content &Problems…", (), "problems",
                "Problems found in the open content packs"),
-    ActionSpec("about", "&About Nexus Desktop", (), None),
+    ActionSpec("about", "&About Nexus Desktop"),
 )  # fmt: skip
 
 
 def build_actions(parent: QWidget) -> dict[str, QAction]:
-    """One QAction per spec, owned by ``parent``."""
-    style = QApplication.style()
+    """One QAction per spec, owned by ``parent``; their shortcuts come with :func:`bind_keys`."""
+    icons = resources_dir() / "icons"
     actions: dict[str, QAction] = {}
     for spec in ACTIONS:
         action = QAction(spec.label, parent)
         action.setObjectName(spec.name)
-        sequences: list[QKeySequence] = []
-        for shortcut in spec.shortcuts:
-            if isinstance(shortcut, str):
-                sequences.append(QKeySequence(shortcut))
-            else:
-                sequences.extend(QKeySequence.keyBindings(shortcut))
-        unique: list[QKeySequence] = []
-        for seq in sequences:
-            if not seq.isEmpty() and seq not in unique:
-                unique.append(seq)
-        action.setShortcuts(unique)
-        if spec.icon is not None:
-            action.setIcon(style.standardIcon(spec.icon))
+        if spec.icon:
+            action.setIcon(QIcon(str(icons / f"{spec.icon}.png")))  # Qt adds the @2x itself
         if spec.tip:
             action.setToolTip(spec.tip)
             action.setStatusTip(spec.tip)
         action.setCheckable(spec.checkable)
         actions[spec.name] = action
     return actions
+
+
+def bind_keys(actions: dict[str, QAction]) -> None:
+    """Give each action its shortcuts (no sequence twice, none empty).
+
+    Separate from :func:`build_actions` because it can wait until the window has painted.
+    """
+    sequence = QtGui.QKeySequence
+    for spec in ACTIONS:
+        sequences: list[QtGui.QKeySequence] = []
+        for shortcut in spec.shortcuts:
+            if shortcut.startswith("std:"):
+                standard = getattr(sequence.StandardKey, shortcut.removeprefix("std:"))
+                sequences.extend(sequence.keyBindings(standard))
+            else:
+                sequences.append(sequence(shortcut))
+        unique: list[QtGui.QKeySequence] = []
+        for seq in sequences:
+            if not seq.isEmpty() and seq not in unique:
+                unique.append(seq)
+        actions[spec.name].setShortcuts(unique)

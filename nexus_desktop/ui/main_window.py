@@ -1,28 +1,30 @@
-"""The main window: knowledge tree, reader, outline, breadcrumb, history and pack loading."""
+"""The main window: knowledge tree, reader, outline, breadcrumb, history and pack loading.
+
+Start-up budget: this module is imported before the window's first paint, so it names at
+import only the Qt classes that frame needs. Others are reached through their module
+(``QtWidgets.QMessageBox``) or imported in :meth:`MainWindow.attach`; naming a PySide6 class
+builds its type and enums (``Qt`` alone is 98 enums, ~35 ms). ``tests/ui/test_startup.py``
+checks this.
+"""
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from PySide6 import QtCore
-from PySide6.QtCore import QByteArray, QModelIndex, QThreadPool, QTimer, QUrl, Signal
-from PySide6.QtGui import QCloseEvent, QDesktopServices, QPaintEvent
+from PySide6 import QtCore, QtGui, QtWidgets
+from PySide6.QtCore import QByteArray, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
-    QFileDialog,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QProgressBar,
     QSplitter,
     QToolButton,
     QTreeView,
     QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -30,16 +32,19 @@ from PySide6.QtWidgets import (
 from nexus_desktop.render import Theme, theme_named
 from nexus_desktop.services.refs import ArticleRef, PackSource, article_url, parse_article_url
 from nexus_desktop.services.settings import Settings
-from nexus_desktop.ui.actions import build_actions
-from nexus_desktop.ui.find_bar import FindBar
+from nexus_desktop.ui.actions import bind_keys, build_actions
 from nexus_desktop.ui.reader import ReaderView
+from nexus_desktop.ui.roles import TREE_KEY as KEY_ROLE
+from nexus_desktop.ui.roles import TREE_REF as REF_ROLE
 from nexus_desktop.ui.search_panel import SearchPanel
 from nexus_desktop.ui.style import apply_app_theme
-from nexus_desktop.ui.tasks import BackgroundTask, TaskContext
-from nexus_desktop.ui.tree_model import KEY_ROLE, REF_ROLE, KnowledgeTreeModel
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+
+    from PySide6.QtCore import QModelIndex, QUrl
+    from PySide6.QtGui import QCloseEvent, QPaintEvent
+    from PySide6.QtWidgets import QTreeWidgetItem
 
     from nexus_desktop.knowledge.model import Pack
     from nexus_desktop.render.markdown import Heading, RenderedArticle
@@ -48,7 +53,10 @@ if TYPE_CHECKING:
     from nexus_desktop.services.search import SearchService
     from nexus_desktop.services.tree import PackTree
     from nexus_desktop.ui.dialogs import ProblemsDialog
+    from nexus_desktop.ui.find_bar import FindBar
     from nexus_desktop.ui.quick_switcher import QuickSwitcher
+    from nexus_desktop.ui.tasks import BackgroundTask, TaskContext
+    from nexus_desktop.ui.tree_model import KnowledgeTreeModel
 
 ZOOM_STEPS = (0.7, 0.8, 0.9, 1.0, 1.1, 1.25, 1.4, 1.6, 1.8, 2.0)
 ANCHOR_ROLE = 0x0100 + 1
@@ -75,8 +83,11 @@ class MainWindow(QMainWindow):
     search_results_shown = Signal(object)  # SearchResults
     search_ready = Signal(str)  # pack id whose index is up to date
 
+    # Set by attach():
     library: Library
     search_service: SearchService | None
+    model: KnowledgeTreeModel
+    find_bar: FindBar
 
     def __init__(
         self,
@@ -119,10 +130,19 @@ class MainWindow(QMainWindow):
         """Give the window its services and make it work: commands, links, tree, search."""
         if self.attached:
             raise RuntimeError("the window already has its services")
+        from nexus_desktop.ui.find_bar import FindBar
+        from nexus_desktop.ui.tree_model import KnowledgeTreeModel
+
         self.library = library
         self.search_service = search
+        self.model = KnowledgeTreeModel(self)
+        self.tree.setModel(self.model)
+        self.find_bar = FindBar(self.reader)
+        self._centre_layout.addWidget(self.find_bar)
         self.reader.attach(library.resource_path)
+        self.search_panel.finish_setup()
         self.breadcrumb.setTextFormat(QtCore.Qt.TextFormat.RichText)
+        bind_keys(self.actions_by_name)
         self._connect()
         self.attached = True
 
@@ -143,10 +163,8 @@ class MainWindow(QMainWindow):
 
     # -- construction ----------------------------------------------------------------------------
     def _build_widgets(self) -> None:
-        self.model = KnowledgeTreeModel(self)
         self.tree = QTreeView()
         self.tree.setObjectName("knowledgeTree")
-        self.tree.setModel(self.model)
         self.tree.setHeaderHidden(True)
         self.tree.setUniformRowHeights(True)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -172,8 +190,7 @@ class MainWindow(QMainWindow):
         layout.setSpacing(0)
         layout.addWidget(self.breadcrumb)
         layout.addWidget(self.reader)
-        self.find_bar = FindBar(self.reader)
-        layout.addWidget(self.find_bar)
+        self._centre_layout = layout  # the find bar goes below the reader
 
         self.outline = QTreeWidget()
         self.outline.setObjectName("outline")
@@ -339,6 +356,8 @@ class MainWindow(QMainWindow):
         self.progress.setRange(0, 0)
         self.progress.show()
         self.cancel_button.show()
+        from nexus_desktop.ui.tasks import BackgroundTask
+
         task = BackgroundTask(work)
         task.on_partial(self._on_load_partial).on_progress(self._on_load_progress)
         task.on_failure(lambda message: self.statusBar().showMessage(f"Loading failed: {message}"))
@@ -487,6 +506,8 @@ class MainWindow(QMainWindow):
             self._display(ref, cached, scroll)
             return
         theme = self.theme
+        from nexus_desktop.ui.tasks import BackgroundTask
+
         task = BackgroundTask(lambda _ctx: self.library.render(ref, theme))
         task.on_success(
             lambda rendered: (
@@ -576,11 +597,11 @@ class MainWindow(QMainWindow):
         elif scheme in ("http", "https", "mailto"):
             self.statusBar().showMessage(f"Opened in your browser: {text}", 6000)
             self.external_link_opened.emit(text)
-            QDesktopServices.openUrl(url)
+            QtGui.QDesktopServices.openUrl(url)
         elif scheme == "nexusfile":
             path = self.library.resource_path(text)
             if path is not None:
-                QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+                QtGui.QDesktopServices.openUrl(QtCore.QUrl.fromLocalFile(str(path)))
         else:
             self.statusBar().showMessage(f"Link not followed: {text[:80]}", 6000)
 
@@ -591,7 +612,7 @@ class MainWindow(QMainWindow):
             while len(stack) > 1 and stack[-1][0] >= heading.level:
                 stack.pop()
             parent = stack[-1][1]
-            item = QTreeWidgetItem([heading.text])
+            item = QtWidgets.QTreeWidgetItem([heading.text])
             item.setData(0, ANCHOR_ROLE, heading.anchor)
             item.setToolTip(0, heading.text)
             if parent is None:
@@ -607,6 +628,8 @@ class MainWindow(QMainWindow):
             self.reader.scrollToAnchor(anchor)
 
     def _update_breadcrumb(self, ref: ArticleRef) -> None:
+        import html
+
         pack = self.library.pack(ref.pack_id)
         article = self.library.article(ref)
         if pack is None or article is None:
@@ -635,6 +658,8 @@ class MainWindow(QMainWindow):
         self._search_generation += 1
         generation = self._search_generation
         service, packs = self.search_service, self.library.packs
+        from nexus_desktop.ui.tasks import BackgroundTask
+
         task = BackgroundTask(lambda _ctx: service.search(text, packs, limit=30))
         task.on_success(
             lambda results: (
@@ -729,11 +754,11 @@ class MainWindow(QMainWindow):
             if str(article.path) == path:
                 self.open_ref(ArticleRef(pack.id, article.id))
                 return
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(Path(path).parent)))
+        QtGui.QDesktopServices.openUrl(QtCore.QUrl.fromLocalFile(str(Path(path).parent)))
 
     # -- packs ---------------------------------------------------------------------------------
     def _on_add_pack_triggered(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Add a folder of Markdown files")
+        folder = QtWidgets.QFileDialog.getExistingDirectory(self, "Add a folder of Markdown files")
         if folder:
             self.add_pack_folder(Path(folder))
 
@@ -757,16 +782,16 @@ class MainWindow(QMainWindow):
     def _on_remove_pack_triggered(self) -> None:
         pack = self.selected_pack()
         if pack is None or pack.builtin:
-            QMessageBox.information(
+            QtWidgets.QMessageBox.information(
                 self, "Remove content folder", "Select one of your own content packs in the tree."
             )
             return
-        answer = QMessageBox.question(
+        answer = QtWidgets.QMessageBox.question(
             self,
             "Remove content folder",
             f"Stop showing “{pack.name}”?\n\nThe folder {pack.root} is not touched.",
         )
-        if answer == QMessageBox.StandardButton.Yes:
+        if answer == QtWidgets.QMessageBox.StandardButton.Yes:
             self.remove_pack(pack)
 
     def remove_pack(self, pack: Pack) -> None:
@@ -813,7 +838,7 @@ class MainWindow(QMainWindow):
         try:
             self.save_state()
         except OSError as exc:
-            QMessageBox.warning(self, "Nexus Desktop", f"Could not save window state: {exc}")
+            QtWidgets.QMessageBox.warning(self, "Nexus Desktop", f"Could not save state: {exc}")
         super().closeEvent(event)
 
 

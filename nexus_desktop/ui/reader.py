@@ -1,25 +1,27 @@
-"""The article reader: a QTextBrowser that never fetches anything from outside a pack."""
+"""The article reader: a QTextBrowser that never fetches anything from outside a pack.
+
+Qt classes needed only once an article is shown are reached through their module
+(``QtGui.QImage``): naming them at import makes PySide6 build their types and enums, which
+start-up would pay for before the window's first paint.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6 import QtCore
-from PySide6.QtCore import QByteArray, QRegularExpression, QSize, QUrl, Signal
-from PySide6.QtGui import (
-    QColor,
-    QImage,
-    QMouseEvent,
-    QPainter,
-    QPalette,
-    QResizeEvent,
-    QTextCharFormat,
-)
+from PySide6 import QtCore, QtGui
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
 
-from nexus_desktop.render import Theme
+if TYPE_CHECKING:
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QImage, QMouseEvent, QResizeEvent
+
+    from nexus_desktop.render import Theme
 
 MAX_COLUMN_PX = 820
 _PT = re.compile(r"(\d+(?:\.\d+)?)pt")
@@ -37,29 +39,29 @@ class ReaderView(QTextBrowser):
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
         self.setFrameShape(QTextBrowser.Shape.NoFrame)
-        self.document().setDocumentMargin(28)
         self.zoom = 1.0
         self._theme: Theme | None = None
+        self._attached = False
         self.blocked_requests: list[str] = []
 
     def attach(self, resource_path: Callable[[str], Path | None]) -> None:
         """Serve images through ``resource_path`` (until then, none load).
 
-        Also the rest of the set-up that need not precede the window's first paint.
+        Also the rest of the set-up, which the empty first frame does not need: the document's
+        margins, stylesheet and font (they make PySide6 build QTextDocument and QFont).
         """
         self._resource_path = resource_path
+        self._attached = True
         # Text wraps and wide images are scaled to the column: never scroll sideways.
         self.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.document().setDocumentMargin(28)
+        if self._theme is not None:
+            self._style_document()
 
     # -- appearance --------------------------------------------------------------------------
     def apply_theme(self, theme: Theme, zoom: float) -> None:
         self._theme = theme
         self.zoom = zoom
-        css = _PT.sub(lambda m: f"{float(m.group(1)) * zoom:.1f}pt", theme.css)
-        self.document().setDefaultStyleSheet(css)
-        font = self.document().defaultFont()
-        font.setPointSizeF(11 * zoom)
-        self.document().setDefaultFont(font)
         palette = self.palette()
         for role in (QPalette.ColorRole.Base, QPalette.ColorRole.Window):
             palette.setColor(role, QColor(theme.background))
@@ -67,6 +69,18 @@ class ReaderView(QTextBrowser):
         palette.setColor(QPalette.ColorRole.Link, QColor(theme.link))
         self.setPalette(palette)
         self.setAutoFillBackground(True)
+        if self._attached:
+            self._style_document()
+
+    def _style_document(self) -> None:
+        assert self._theme is not None
+        zoom = self.zoom
+        css = _PT.sub(lambda m: f"{float(m.group(1)) * zoom:.1f}pt", self._theme.css)
+        document = self.document()
+        document.setDefaultStyleSheet(css)
+        font = document.defaultFont()
+        font.setPointSizeF(11 * zoom)
+        document.setDefaultFont(font)
         self._update_margins()
 
     def show_html(self, html: str, anchor: str = "", scroll: int | None = None) -> None:
@@ -81,9 +95,8 @@ class ReaderView(QTextBrowser):
         if not pattern:
             self.setExtraSelections([])
             return 0
-        expression = QRegularExpression(
-            pattern, QRegularExpression.PatternOption.CaseInsensitiveOption
-        )
+        regex = QtCore.QRegularExpression
+        expression = regex(pattern, regex.PatternOption.CaseInsensitiveOption)
         document = self.document()
         selections = []
         cursor = document.find(expression, 0)
@@ -91,7 +104,7 @@ class ReaderView(QTextBrowser):
         while not cursor.isNull() and len(selections) < 500:
             selection = QTextEdit.ExtraSelection()
             selection.cursor = cursor
-            fmt = QTextCharFormat()
+            fmt = QtGui.QTextCharFormat()
             fmt.setBackground(colour)
             selection.format = fmt
             selections.append(selection)
@@ -115,7 +128,8 @@ class ReaderView(QTextBrowser):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self._update_margins()
+        if self._attached:
+            self._update_margins()
 
     def _update_margins(self) -> None:
         width = self.width() - self.verticalScrollBar().sizeHint().width()
@@ -163,20 +177,20 @@ def _load_image(path: Path, ratio: float) -> QImage | None:
     if path.suffix.lower() == ".svg":
         from PySide6.QtSvg import QSvgRenderer  # only when an article has a diagram
 
-        renderer = QSvgRenderer(QByteArray(data))
+        renderer = QSvgRenderer(QtCore.QByteArray(data))
         if not renderer.isValid():
             return None
         size = renderer.defaultSize()
         if size.isEmpty():
-            size = QSize(640, 400)
-        image = QImage(size * ratio, QImage.Format.Format_ARGB32_Premultiplied)
+            size = QtCore.QSize(640, 400)
+        image = QtGui.QImage(size * ratio, QtGui.QImage.Format.Format_ARGB32_Premultiplied)
         image.fill(QtCore.Qt.GlobalColor.transparent)
-        painter = QPainter(image)
+        painter = QtGui.QPainter(image)
         renderer.render(painter)
         painter.end()
         image.setDevicePixelRatio(ratio)
         return image
-    image = QImage()
+    image = QtGui.QImage()
     if not image.loadFromData(data):
         return None
     return image

@@ -11,3 +11,7 @@ DISPLAY = 0  # Qt.ItemDataRole.DisplayRole
 DECORATION = 1  # Qt.ItemDataRole.DecorationRole
 TOOLTIP = 3  # Qt.ItemDataRole.ToolTipRole
 USER = 0x0100  # Qt.ItemDataRole.UserRole
+
+# The knowledge tree's own roles (ui/tree_model.py)
+TREE_REF = USER + 1  # the ArticleRef an item opens, if any
+TREE_KEY = USER + 2  # the node's stable key ("pack:area/article"), for the expand state

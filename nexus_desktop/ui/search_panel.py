@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-import html
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
-from PySide6 import QtCore
+from PySide6 import QtCore, QtWidgets
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import (
-    QLabel,
-    QLineEdit,
-    QListWidget,
-    QListWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from nexus_desktop.ui import roles
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtWidgets import QListWidget, QListWidgetItem
+
     from nexus_desktop.search.results import SearchHit, SearchResults
 
 DEBOUNCE_MS = 180
@@ -33,34 +27,43 @@ class SearchPanel(QWidget):
     hit_activated = Signal(object, list)  # SearchHit, terms to highlight
     cleared = Signal()
 
+    # Built by finish_setup():
+    status: QLabel
+    results: QListWidget
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.field = QLineEdit()
         self.field.setObjectName("searchField")
         self.field.setPlaceholderText("Search everything  (Ctrl+K)")
-        self.field.setClearButtonEnabled(True)
-        self.status = QLabel()
-        self.status.setObjectName("searchStatus")
-        self.status.setWordWrap(True)
-        self.status.setContentsMargins(4, 2, 4, 2)
-        self.status.hide()
-        self.results = QListWidget()
-        self.results.setObjectName("searchResults")
-        self.results.setWordWrap(True)
-        self.results.setAlternatingRowColors(True)
-        self.results.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
-        self.results.hide()
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 0)
-        layout.setSpacing(3)
-        layout.addWidget(self.field)
-        layout.addWidget(self.status)
-        layout.addWidget(self.results)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(4, 4, 4, 0)
+        self._layout.setSpacing(3)
+        self._layout.addWidget(self.field)
         self._terms: list[str] = []
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(DEBOUNCE_MS)
         self._timer.timeout.connect(self._on_timer_timeout)
+
+    def finish_setup(self) -> None:
+        """Build what the first frame does not show: the status line and result list (hidden
+        until there are results) and the field's clear button (shown only with text; its icon
+        makes Qt scan every image-format plugin). Searching works from here on."""
+        self.status = QLabel()
+        self.status.setObjectName("searchStatus")
+        self.status.setWordWrap(True)
+        self.status.setContentsMargins(4, 2, 4, 2)
+        self.status.hide()
+        self.results = QtWidgets.QListWidget()
+        self.results.setObjectName("searchResults")
+        self.results.setWordWrap(True)
+        self.results.setAlternatingRowColors(True)
+        self.results.setVerticalScrollMode(self.results.ScrollMode.ScrollPerPixel)
+        self.results.hide()
+        self._layout.addWidget(self.status)
+        self._layout.addWidget(self.results)
+        self.field.setClearButtonEnabled(True)
         self.field.textChanged.connect(self._on_field_text_changed)
         self.field.returnPressed.connect(self.activate_current)
         self.field.installEventFilter(self)
@@ -91,12 +94,14 @@ class SearchPanel(QWidget):
 
     def show_results(self, results: SearchResults) -> None:
         """Show results for the query they answer (stale results are ignored)."""
+        import html  # not at start-up: html.entities is a 2,000-entry table
+
         if results.query != self.field.text():
             return
         self._terms = results.terms
         self.results.clear()
         for hit in results.hits:
-            item = QListWidgetItem()
+            item = QtWidgets.QListWidgetItem()
             item.setData(HIT_ROLE, hit)
             label = QLabel(_hit_html(hit))
             label.setWordWrap(True)
@@ -139,8 +144,7 @@ class SearchPanel(QWidget):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Arrow keys in the field move through the results; Escape clears."""
         if watched is self.field and event.type() == QEvent.Type.KeyPress:
-            assert isinstance(event, QKeyEvent)
-            key, keys = event.key(), QtCore.Qt.Key
+            key, keys = cast("QKeyEvent", event).key(), QtCore.Qt.Key
             if key in (keys.Key_Down, keys.Key_Up) and self.results.count():
                 step = 1 if key == keys.Key_Down else -1
                 row = max(0, min(self.results.count() - 1, self.results.currentRow() + step))
@@ -153,6 +157,8 @@ class SearchPanel(QWidget):
 
 
 def _hit_html(hit: SearchHit) -> str:
+    import html
+
     return (
         f"<b>{html.escape(hit.title)}</b><br>"
         f"<span style='font-size:small'><i>{html.escape(hit.breadcrumb)}</i></span><br>"

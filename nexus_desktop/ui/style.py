@@ -9,10 +9,9 @@ from nexus_desktop.render import Theme
 
 
 def apply_app_theme(app: QApplication, theme: Theme) -> None:
-    if app.style().name().lower() != "fusion":  # a new style object costs ~10 ms at start-up
-        app.setStyle("Fusion")
+    """Light or dark colours for the whole app (the Fusion style is set in ``app.py``)."""
     if theme.name != "dark":
-        app.setPalette(app.style().standardPalette())
+        app.setPalette(QPalette())  # no roles set: back to the platform's own colours
         return
     palette = QPalette()
     role = QPalette.ColorRole

@@ -15,8 +15,8 @@ from nexus_desktop.ui import roles
 if TYPE_CHECKING:
     from nexus_desktop.services.refs import ArticleRef
 
-REF_ROLE = roles.USER + 1
-KEY_ROLE = roles.USER + 2
+REF_ROLE = roles.TREE_REF
+KEY_ROLE = roles.TREE_KEY
 
 _Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
