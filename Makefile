@@ -10,12 +10,17 @@ QT_DEBS := libegl1 libgl1 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb
            libxcb-image0 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 \
            libxcb-xkb1 libfontconfig1 libdbus-1-3 libglib2.0-0 fonts-dejavu-core
 
-.PHONY: run test setup system-deps lint clean bench screenshots
+.PHONY: run test setup system-deps lint clean bench screenshots bytecode
 
 SEED := nexus_desktop/data/search-seed/meta.json
 
-run: setup $(SEED)
+run: setup $(SEED) bytecode
 	$(BIN)/nexus-desktop $(ARGS)
+
+# Compiled modules, as an installed package has them: where PYTHONDONTWRITEBYTECODE is set,
+# Python would otherwise compile every module of the app again at each start.
+bytecode:
+	$(BIN)/python -m compileall -q nexus_desktop
 
 # The built-in hub's search index, prebuilt so that search works at the first launch.
 $(SEED): $(shell find content -type f 2>/dev/null) $(VENV)/.installed
@@ -47,7 +52,7 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install -q -e ".[test]"
 	touch $@
 
-bench: setup
+bench: setup $(SEED) bytecode
 	$(BIN)/python benchmarks/run_all.py
 
 clean:

@@ -37,7 +37,8 @@ def iter_links(text: str) -> Iterator[LinkRef]:
     """Yield the links and images of Markdown text, ignoring code blocks and inline code."""
     fence: str | None = None
     for number, line in enumerate(text.split("\n"), start=1):
-        opened = _FENCE_OPEN.match(line)
+        # Cheap tests first: most lines have no fence, code span or link at all.
+        opened = _FENCE_OPEN.match(line) if ("`" in line or "~" in line) else None
         if fence is not None:
             if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
                 fence = None
@@ -45,7 +46,9 @@ def iter_links(text: str) -> Iterator[LinkRef]:
         if opened:
             fence = opened.group(1)
             continue
-        stripped = _INLINE_CODE.sub("", line)
+        if "[" not in line and "<" not in line:
+            continue
+        stripped = _INLINE_CODE.sub("", line) if "`" in line else line
         if "](" in stripped:
             for match in _INLINE.finditer(stripped):
                 target = match.group("angled") or match.group("bare") or ""

@@ -37,8 +37,8 @@ class Question:
     file: Path | None = None
 
 
-class _LineLoader(yaml.SafeLoader):
-    """A SafeLoader that remembers the line of each mapping (for error messages)."""
+class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """A safe loader (libyaml's when there) that remembers each mapping's line, for messages."""
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[Any, Any]:

@@ -295,7 +295,6 @@ class MainWindow(QMainWindow):
 
         def work(context: TaskContext) -> int:
             from nexus_desktop.knowledge.loader import LoadCancelled
-            from nexus_desktop.search.index import IndexCancelled
             from nexus_desktop.services.library import (
                 LoadedPack,
                 LoadFailure,
@@ -325,6 +324,7 @@ class MainWindow(QMainWindow):
                 else:
                     context.emit(("failed", number, total, loaded))
             # Search first (learners look things up), then the deep content checks.
+            from nexus_desktop.search.index import IndexCancelled  # Whoosh: not before now
             for number, loaded in enumerate(loaded_packs if search else [], start=1):
                 if context.is_set():
                     break
