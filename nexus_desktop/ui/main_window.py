@@ -325,6 +325,7 @@ class MainWindow(QMainWindow):
                     context.emit(("failed", number, total, loaded))
             # Search first (learners look things up), then the deep content checks.
             from nexus_desktop.search.index import IndexCancelled  # Whoosh: not before now
+
             for number, loaded in enumerate(loaded_packs if search else [], start=1):
                 if context.is_set():
                     break
