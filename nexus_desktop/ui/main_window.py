@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from nexus_desktop.knowledge.model import Pack
     from nexus_desktop.render.markdown import Heading, RenderedArticle
     from nexus_desktop.search.results import SearchHit, SearchResults
+    from nexus_desktop.services.fuzzy import SwitcherEntry
     from nexus_desktop.services.library import Library, LoadedPack, LoadFailure
     from nexus_desktop.services.search import SearchService
     from nexus_desktop.services.tree import PackTree
@@ -114,6 +115,7 @@ class MainWindow(QMainWindow):
         self._failures: list[LoadFailure] = []
         self._notices: list[str] = []  # e.g. a search index rebuilt during the last load
         self._pack_trees: dict[str, PackTree] = {}
+        self._switcher_entries: dict[str, list[SwitcherEntry]] = {}
         self._expanded: set[str] = {str(k) for k in settings.get("expanded", [])}
         self.theme: Theme = theme_named(settings.get("theme"))
         zoom = settings.get("zoom", 1.0)
@@ -295,6 +297,7 @@ class MainWindow(QMainWindow):
 
         def work(context: TaskContext) -> int:
             from nexus_desktop.knowledge.loader import LoadCancelled
+            from nexus_desktop.services.fuzzy import switcher_entries
             from nexus_desktop.services.library import (
                 LoadedPack,
                 LoadFailure,
@@ -319,8 +322,10 @@ class MainWindow(QMainWindow):
                     loaded = LoadFailure(source, f"{type(exc).__name__}: {exc}")
                 if isinstance(loaded, LoadedPack):
                     loaded_packs.append(loaded)
-                    tree = build_pack_tree(loaded.pack)  # off the UI thread: 7,000+ nodes
-                    context.emit(("loaded", number, total, (loaded, tree)))
+                    # Off the UI thread: a big pack has 7,000+ nodes and switcher entries.
+                    tree = build_pack_tree(loaded.pack)
+                    entries = switcher_entries(loaded.pack)
+                    context.emit(("loaded", number, total, (loaded, tree, entries)))
                 else:
                     context.emit(("failed", number, total, loaded))
             # Search first (learners look things up), then the deep content checks.
@@ -407,9 +412,10 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(failure.message, 10000)
             return
         assert isinstance(payload, tuple)
-        loaded, tree = payload
+        loaded, tree, entries = payload
         self.library.add(loaded)
         self._pack_trees[loaded.pack.id] = tree
+        self._switcher_entries[loaded.pack.id] = entries
         self._refresh_tree()
         if self.current is None:
             self._open_initial_article()
@@ -449,6 +455,7 @@ class MainWindow(QMainWindow):
             if self.search_service is not None:
                 self.search_service.forget(pack.id)
         self._pack_trees.clear()
+        self._switcher_entries.clear()
         self._refresh_tree()
         self.load_sources(sources)
 
@@ -704,7 +711,8 @@ class MainWindow(QMainWindow):
     def show_quick_switcher(self) -> QuickSwitcher:
         from nexus_desktop.ui.quick_switcher import QuickSwitcher
 
-        switcher = QuickSwitcher(self.library.packs, self)
+        entries = [e for p in self.library.packs for e in self._switcher_entries.get(p.id, [])]
+        switcher = QuickSwitcher(entries, self)
         switcher.article_chosen.connect(self.open_ref)
         switcher.show()
         return switcher
@@ -801,6 +809,7 @@ class MainWindow(QMainWindow):
         self.settings.save()
         self.library.remove(pack.id)
         self._pack_trees.pop(pack.id, None)
+        self._switcher_entries.pop(pack.id, None)
         if self.search_service is not None:
             self.search_service.forget(pack.id)  # its index stays in the cache, unused
         if self.current and self.current.pack_id == pack.id:

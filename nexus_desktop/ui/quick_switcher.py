@@ -6,9 +6,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QDialog, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
-from nexus_desktop.knowledge.model import Pack
-from nexus_desktop.services.fuzzy import fuzzy_score
-from nexus_desktop.services.library import ArticleRef
+from nexus_desktop.services.fuzzy import FuzzyFilter, SwitcherEntry
 
 LIMIT = 60
 REF_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -17,15 +15,12 @@ REF_ROLE = Qt.ItemDataRole.UserRole + 1
 class QuickSwitcher(QDialog):
     article_chosen = Signal(object)  # ArticleRef
 
-    def __init__(self, packs: list[Pack], parent: QWidget | None = None) -> None:
+    def __init__(self, entries: list[SwitcherEntry], parent: QWidget | None = None) -> None:
+        """``entries`` come ready-made from the pack loader (``services.fuzzy``)."""
         super().__init__(parent)
         self.setWindowTitle("Go to article")
         self.resize(620, 420)
-        self.entries: list[tuple[str, str, ArticleRef]] = []
-        for pack in packs:
-            for article in pack.articles.values():
-                crumbs = " › ".join(a.title for a in pack.area_of(article).breadcrumb())
-                self.entries.append((article.title, crumbs, ArticleRef(pack.id, article.id)))
+        self.filter = FuzzyFilter(entries)
         self.field = QLineEdit()
         self.field.setPlaceholderText("Type part of a title…")
         self.list = QListWidget()
@@ -39,16 +34,10 @@ class QuickSwitcher(QDialog):
         self._on_field_text_changed("")
 
     def _on_field_text_changed(self, text: str) -> None:
-        scored = []
-        for title, crumbs, ref in self.entries:
-            score = fuzzy_score(text, title)
-            if score is not None:
-                scored.append((score, title, crumbs, ref))
-        scored.sort(key=lambda row: (-row[0], row[1].casefold()))
         self.list.clear()
-        for _score, title, crumbs, ref in scored[:LIMIT]:
-            item = QListWidgetItem(f"{title}    —  {crumbs}")
-            item.setData(REF_ROLE, ref)
+        for entry in self.filter.rank(text, LIMIT):
+            item = QListWidgetItem(f"{entry.title}    —  {entry.crumbs}")
+            item.setData(REF_ROLE, entry.ref)
             self.list.addItem(item)
         if self.list.count():
             self.list.setCurrentRow(0)
