@@ -11,9 +11,8 @@ import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
 
-from nexus_desktop.app import create_main_window
+from nexus_desktop.app import create_application, create_main_window
 from nexus_desktop.paths import app_paths
 from nexus_desktop.services.library import ArticleRef
 
@@ -23,7 +22,7 @@ OUT = Path(__file__).resolve().parent
 def main() -> int:
     article = sys.argv[1] if len(sys.argv) > 1 else "concepts/caching/cache-stampedes"
     extra = sys.argv[2:]
-    app = QApplication(sys.argv[:1])
+    app = create_application()
     with tempfile.TemporaryDirectory() as data:
         window = create_main_window(paths=app_paths(data), content=extra)
         window.resize(1360, 860)

@@ -117,6 +117,8 @@ class MainWindow(QMainWindow):
         self._pack_trees: dict[str, PackTree] = {}
         self._switcher_entries: dict[str, list[SwitcherEntry]] = {}
         self._expanded: set[str] = {str(k) for k in settings.get("expanded", [])}
+        # A pack opens with its areas showing, unless the user folded it away.
+        self._collapsed_packs: set[str] = {str(k) for k in settings.get("collapsed_packs", [])}
         self.theme: Theme = theme_named(settings.get("theme"))
         zoom = settings.get("zoom", 1.0)
         self.zoom = zoom if isinstance(zoom, float | int) and 0.5 <= zoom <= 2.5 else 1.0
@@ -220,6 +222,7 @@ class MainWindow(QMainWindow):
         self.cancel_button.hide()
         status.addPermanentWidget(self.progress)
         status.addPermanentWidget(self.cancel_button)
+        status.showMessage("Opening content…")  # until the first pack starts loading
 
         toolbar = self.addToolBar("Navigation")
         toolbar.setObjectName("navigationToolbar")
@@ -470,6 +473,9 @@ class MainWindow(QMainWindow):
     def _refresh_tree(self) -> None:
         trees = [self._pack_trees[p.id] for p in self.library.packs if p.id in self._pack_trees]
         self.model.set_pack_trees(trees)
+        for tree in trees:
+            if tree.node.key not in self._collapsed_packs:
+                self.tree.setExpanded(self.model.index_for_node(tree.node), True)
         for key in list(self._expanded):
             index = self.model.index_for_key(key)
             if index.isValid():
@@ -478,10 +484,15 @@ class MainWindow(QMainWindow):
             self._select_in_tree(self.current)
 
     def _on_tree_expanded(self, index: QModelIndex) -> None:
-        self._expanded.add(index.data(KEY_ROLE))
+        key = index.data(KEY_ROLE)
+        self._expanded.add(key)
+        self._collapsed_packs.discard(key)
 
     def _on_tree_collapsed(self, index: QModelIndex) -> None:
-        self._expanded.discard(index.data(KEY_ROLE))
+        key = index.data(KEY_ROLE)
+        self._expanded.discard(key)
+        if not index.parent().isValid():  # a pack's own row
+            self._collapsed_packs.add(key)
 
     def _open_initial_article(self) -> None:
         last = self.settings.get("last_article")
@@ -832,6 +843,7 @@ class MainWindow(QMainWindow):
         self.settings.set("window_geometry", _b64(self.saveGeometry()))
         self.settings.set("splitter_state", _b64(self.splitter.saveState()))
         self.settings.set("expanded", sorted(self._expanded))
+        self.settings.set("collapsed_packs", sorted(self._collapsed_packs))
         if self.current is not None:
             self.settings.set(
                 "last_article",

@@ -163,6 +163,25 @@ def test_zoom_theme_geometry_and_last_article_survive_a_restart(
     assert again.zoom == 1.0
 
 
+def test_a_pack_opens_unfolded_unless_the_user_folded_it(
+    qtbot: QtBot, make_window: WindowFactory, sample_pack: Path, tmp_path: Path
+) -> None:
+    other = tmp_path / "other"
+    write(other, "notes/one.md", "# One\n")
+    window = make_window(sample_pack, other)
+    assert window.current is not None and window.current.pack_id == "sample"
+    other_id = next(p.id for p in window.library.packs if p.id != "sample")
+    other_root = window.model.index_for_key(f"{other_id}:")
+    assert window.tree.isExpanded(other_root)  # a new pack shows its areas, not one closed row
+    assert not window.tree.isExpanded(window.model.index_for_key(f"{other_id}:notes"))
+    window.tree.collapse(other_root)
+    window.close()
+
+    again = make_window(sample_pack, other)
+    assert not again.tree.isExpanded(again.model.index_for_key(f"{other_id}:"))
+    assert again.tree.isExpanded(again.model.index_for_key("sample:"))
+
+
 def test_problems_view_lists_every_problem(
     qtbot: QtBot, make_window: WindowFactory, tmp_path: Path
 ) -> None:
