@@ -312,29 +312,36 @@ class MainWindow(QMainWindow):
 
             # First make every pack browsable, then add the deep checks (quizzes, anchors).
             loaded_packs: list[LoadedPack] = []
-            for number, source in enumerate(sources, start=1):
-                if context.is_set():
-                    return total
-                context.emit(("starting", number, total, source))
-                try:
-                    loaded = load_source(
-                        source, progress=context.progress, cancel=context, validate=False
-                    )
-                except LoadCancelled:
-                    return total
-                except Exception as exc:  # noqa: BLE001 - a pack must never take the app down
-                    loaded = LoadFailure(source, f"{type(exc).__name__}: {exc}")
-                if isinstance(loaded, LoadedPack):
-                    loaded_packs.append(loaded)
-                    # Off the UI thread: a big pack has 7,000+ nodes and switcher entries.
-                    tree = build_pack_tree(loaded.pack)
-                    entries = switcher_entries(loaded.pack)
-                    context.emit(("loaded", number, total, (loaded, tree, entries)))
-                else:
-                    context.emit(("failed", number, total, loaded))
-            # The packs stay loaded: move them out of the cyclic garbage collector's sight, so
-            # its full passes (which hold the GIL, 25-55 ms with a 7,000-page pack) stay short.
-            gc.freeze()
+            # Loading makes long-lived objects (millions for a 7,000-page pack), and the cyclic
+            # collector's full passes over them hold the GIL for 25-55 ms, stalling the window:
+            # pause it while loading, then move the packs out of its sight for good.
+            collecting = gc.isenabled()
+            gc.disable()
+            try:
+                for number, source in enumerate(sources, start=1):
+                    if context.is_set():
+                        return total
+                    context.emit(("starting", number, total, source))
+                    try:
+                        loaded = load_source(
+                            source, progress=context.progress, cancel=context, validate=False
+                        )
+                    except LoadCancelled:
+                        return total
+                    except Exception as exc:  # noqa: BLE001 - a pack must never take the app down
+                        loaded = LoadFailure(source, f"{type(exc).__name__}: {exc}")
+                    if isinstance(loaded, LoadedPack):
+                        loaded_packs.append(loaded)
+                        # Off the UI thread: a big pack has 7,000+ nodes and switcher entries.
+                        tree = build_pack_tree(loaded.pack)
+                        entries = switcher_entries(loaded.pack)
+                        context.emit(("loaded", number, total, (loaded, tree, entries)))
+                    else:
+                        context.emit(("failed", number, total, loaded))
+            finally:
+                gc.freeze()
+                if collecting:
+                    gc.enable()
             # Search first (learners look things up), then the deep content checks.
             from nexus_desktop.search.index import IndexCancelled  # Whoosh: not before now
 
