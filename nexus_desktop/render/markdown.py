@@ -243,9 +243,11 @@ _lexers = threading.local()
 
 @lru_cache(maxsize=4096)
 def highlight_code(style: str, language: str, code: str) -> str:
-    """Pygments HTML with inline styles (QTextBrowser has no class-based CSS for spans)."""
-    from pygments import highlight
+    """Code as HTML with inline styles (QTextBrowser has no class-based CSS for spans).
 
+    Pygments lexes; the spans are written here, merging neighbouring tokens of the same look,
+    which is about a third faster than Pygments' HtmlFormatter for the same markup.
+    """
     cache: dict[str, Any] = _lexers.__dict__.setdefault("by_name", {})
     lexer = cache.get(language)
     if lexer is None:
@@ -257,14 +259,57 @@ def highlight_code(style: str, language: str, code: str) -> str:
         except ClassNotFound:
             lexer = TextLexer()
         cache[language] = lexer
-    return highlight(code, lexer, _formatter(style)).rstrip("\n")
+    looks = _token_styles(style)
+    out: list[str] = []
+    current: str | None = None
+    pending: list[str] = []
+    for token_type, value in lexer.get_tokens(code):
+        look = looks.get(token_type)
+        while look is None:  # a token type the style does not list: use its parent's look
+            token_type = token_type.parent
+            look = looks.get(token_type)
+        if look != current:
+            _flush(out, current, pending)
+            current, pending = look, [value]
+        else:
+            pending.append(value)
+    _flush(out, current, ["".join(pending).rstrip("\n")])
+    result = "".join(out)
+    while result.endswith("\n"):  # a trailing newline token of its own, in an earlier flush
+        result = result[:-1]
+    return result
+
+
+_ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
+
+
+def _flush(out: list[str], look: str | None, pending: list[str]) -> None:
+    text = "".join(pending).translate(_ESCAPE)
+    if not text:
+        return
+    out.append(f'<span style="{look}">{text}</span>' if look else text)
 
 
 @lru_cache(maxsize=8)
-def _formatter(style: str) -> Any:
-    from pygments.formatters import HtmlFormatter
+def _token_styles(style: str) -> dict[Any, str]:
+    """The inline CSS of every token type a Pygments style defines ("" for plain text)."""
+    from pygments.styles import get_style_by_name
 
-    return HtmlFormatter(style=style, noclasses=True, nowrap=True)
+    looks: dict[Any, str] = {}
+    for token_type, spec in get_style_by_name(style):
+        parts = []
+        if spec["color"]:
+            parts.append(f"color: #{spec['color']}")
+        if spec["bgcolor"]:
+            parts.append(f"background-color: #{spec['bgcolor']}")
+        if spec["bold"]:
+            parts.append("font-weight: bold")
+        if spec["italic"]:
+            parts.append("font-style: italic")
+        if spec["underline"]:
+            parts.append("text-decoration: underline")
+        looks[token_type] = "; ".join(parts)
+    return looks
 
 
 def _flatten(tokens: list[dict[str, object]]) -> list[Heading]:

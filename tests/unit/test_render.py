@@ -125,3 +125,25 @@ def test_sanitize_never_lets_script_through(fragment: str) -> None:
     out = ArticleRenderer(theme_named("light")).render(fragment).html.lower()
     assert "<script" not in out and "javascript:" not in out
     assert sanitize(out) == out or "<" in out
+
+
+def test_highlighting_keeps_every_character_and_colours_code() -> None:
+    import html
+    import re
+
+    from nexus_desktop.render.markdown import highlight_code
+    from tests.conftest import CONTENT
+
+    blocks = []
+    for path in sorted(CONTENT.rglob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        blocks += re.findall(r"^```(\w+)\n(.*?)^```", text, re.DOTALL | re.MULTILINE)
+    assert len(blocks) > 100
+    for language, code in blocks:
+        for style in ("friendly", "github-dark"):
+            out = highlight_code(style, language, code)
+            assert html.unescape(re.sub(r"<[^>]+>", "", out)) == code.rstrip("\n")
+    python = highlight_code("friendly", "python", 'def f():\n    return "<b>" & 1\n')
+    assert '<span style="color: #007020; font-weight: bold">def</span>' in python
+    assert "&quot;&lt;b&gt;&quot;" in python and "<b>" not in python
+    assert highlight_code("friendly", "no-such-language", "a < b") == "a &lt; b"
