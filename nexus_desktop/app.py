@@ -94,10 +94,12 @@ def launch(
     window.show()
 
     def finish() -> None:
-        attach_services(window, paths)
-        window.start()
-        gc.freeze()  # what start-up built lives on: keep it out of future collections
-        gc.enable()  # paused by cli.prepare_gui_start
+        try:
+            attach_services(window, paths)
+            window.start()
+        finally:
+            gc.freeze()  # what start-up built lives on: keep it out of future collections
+            gc.enable()  # paused by cli.prepare_gui_start
 
     window.after_first_paint(finish)
     return window
