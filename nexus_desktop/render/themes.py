@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Theme:
+class Theme(NamedTuple):
+    """An article theme: colours, the reader's stylesheet and a Pygments style.
+
+    (A NamedTuple rather than a frozen dataclass: the window needs a theme before its first
+    paint, and a frozen dataclass costs ~1 ms to define, its methods generated and compiled.)
+    """
+
     name: str
     label: str
     pygments_style: str

@@ -6,7 +6,7 @@ Menus, the toolbar and (later) a command palette and shortcuts dialog are built 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from PySide6 import QtGui
 from PySide6.QtGui import QAction, QIcon
@@ -15,8 +15,7 @@ from PySide6.QtWidgets import QWidget
 from nexus_desktop.paths import resources_dir
 
 
-@dataclass(frozen=True, slots=True)
-class ActionSpec:
+class ActionSpec(NamedTuple):
     name: str
     label: str
     # Key sequences ("Ctrl+O"), or "std:" and a QKeySequence.StandardKey member ("std:Back")

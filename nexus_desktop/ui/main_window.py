@@ -10,7 +10,6 @@ checks this.
 from __future__ import annotations
 
 import gc
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -64,10 +63,14 @@ ZOOM_STEPS = (0.7, 0.8, 0.9, 1.0, 1.1, 1.25, 1.4, 1.6, 1.8, 2.0)
 ANCHOR_ROLE = 0x0100 + 1
 
 
-@dataclass(slots=True)
 class HistoryEntry:
-    ref: ArticleRef
-    scroll: int = 0
+    """A place in the back/forward history (a plain class: defined before the first paint)."""
+
+    __slots__ = ("ref", "scroll")
+
+    def __init__(self, ref: ArticleRef, scroll: int = 0) -> None:
+        self.ref = ref
+        self.scroll = scroll
 
 
 class MainWindow(QMainWindow):
