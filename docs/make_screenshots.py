@@ -1,7 +1,8 @@
-"""Take screenshots of the main window (light and dark) for the README.
+"""Take screenshots of the main window (light, dark, and a search) for the README.
 
 Run under a real X server, e.g. ``xvfb-run -a -s "-screen 0 1400x900x24" .venv/bin/python
-docs/make_screenshots.py [ARTICLE_ID]``; writes docs/screenshot-light.png and -dark.png.
+docs/make_screenshots.py [ARTICLE_ID]``; writes docs/screenshot-light.png, -dark.png and
+-search.png.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from nexus_desktop.paths import app_paths
 from nexus_desktop.services.library import ArticleRef
 
 OUT = Path(__file__).resolve().parent
+SEARCH = "retry failed celery task"
 
 
 def main() -> int:
@@ -32,7 +34,7 @@ def main() -> int:
         def take() -> None:
             name = next(shots, None)
             if name is None:
-                app.quit()
+                search()
                 return
             window.actions_by_name["dark_theme"].setChecked(name == "dark")
             QTimer.singleShot(600, lambda: save(name))
@@ -40,6 +42,24 @@ def main() -> int:
         def save(name: str) -> None:
             window.grab().save(str(OUT / f"screenshot-{name}.png"))
             take()
+
+        def search() -> None:
+            window.actions_by_name["dark_theme"].setChecked(False)
+            window.search_results_shown.connect(open_hit)
+            window.search_panel.field.setText(SEARCH)
+
+        def open_hit(_results: object) -> None:
+            window.search_results_shown.disconnect(open_hit)
+            window.article_shown.connect(shot_search)
+            window.search_panel.results.setCurrentRow(1)
+            window.search_panel.activate_current()
+
+        def shot_search(_ref: object) -> None:
+            window.article_shown.disconnect(shot_search)
+            QTimer.singleShot(600, lambda: (save_search(), app.quit()))
+
+        def save_search() -> None:
+            window.grab().save(str(OUT / "screenshot-search.png"))
 
         def loaded() -> None:
             window.tree.expand(window.model.index_for_key("project-nexus:technologies"))
