@@ -35,7 +35,7 @@ APP = r"""
 import sys
 # The same steps, in the same order, as `nexus-desktop` (cli.main, then app.run) before exec().
 from nexus_desktop.cli import prepare_gui_start
-paths = prepare_gui_start(sys.argv[1]).ensure()
+paths = prepare_gui_start(sys.argv[1])
 from PySide6.QtCore import QTimer
 from nexus_desktop.app import create_application, launch
 app = create_application()

@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6 import QtWidgets
 from PySide6.QtWidgets import QApplication
@@ -63,18 +63,10 @@ def attach_services(window: MainWindow, paths: AppPaths) -> None:
     window.attach(library=Library(), search=SearchService(paths.cache_dir, seeds=seeds))
 
 
-def create_main_window(
-    *,
-    paths: AppPaths,
-    content: Sequence[str | os.PathLike[str]] = (),
-    builtin: bool = True,
-    builtin_dir: Path | None = None,
-    pool: QThreadPool | None = None,
-) -> MainWindow:
-    """A complete window at once (tests, tools). Packs load with :meth:`MainWindow.start`."""
-    window = build_window(
-        paths=paths, content=content, builtin=builtin, builtin_dir=builtin_dir, pool=pool
-    )
+def create_main_window(*, paths: AppPaths, **options: Any) -> MainWindow:
+    """A complete window at once (tests, tools): :func:`build_window` (same options), then its
+    services. Packs load with :meth:`MainWindow.start`."""
+    window = build_window(paths=paths, **options)
     attach_services(window, paths)
     return window
 
@@ -143,7 +135,8 @@ def run(
     builtin: bool = True,
 ) -> int:
     """Start the GUI and return its exit code."""
-    paths = (paths or app_paths()).ensure()
+    paths = paths or app_paths()
+    paths.log_dir.mkdir(parents=True, exist_ok=True)  # the rest is made by build_window
     logging.basicConfig(
         filename=paths.log_dir / "nexus-desktop.log",
         level=logging.INFO,

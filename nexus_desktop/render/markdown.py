@@ -263,6 +263,8 @@ def highlight_code(style: str, language: str, code: str) -> str:
     out: list[str] = []
     current: str | None = None
     pending: list[str] = []
+    # Lexed with its trailing newline (a console-session lexer drops a last line without one),
+    # which is then trimmed from the output.
     for token_type, value in lexer.get_tokens(code):
         look = looks.get(token_type)
         while look is None:  # a token type the style does not list: use its parent's look

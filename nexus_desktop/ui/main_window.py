@@ -32,10 +32,10 @@ from PySide6.QtWidgets import (
 from nexus_desktop.render import Theme, theme_named
 from nexus_desktop.services.refs import ArticleRef, PackSource, article_url, parse_article_url
 from nexus_desktop.services.settings import Settings
+from nexus_desktop.ui import roles
 from nexus_desktop.ui.actions import bind_keys, build_actions
 from nexus_desktop.ui.reader import ReaderView
-from nexus_desktop.ui.roles import TREE_KEY as KEY_ROLE
-from nexus_desktop.ui.roles import TREE_REF as REF_ROLE
+from nexus_desktop.ui.roles import TREE_KEY, TREE_REF
 from nexus_desktop.ui.search_panel import SearchPanel
 from nexus_desktop.ui.style import apply_app_theme
 
@@ -60,7 +60,7 @@ if TYPE_CHECKING:
     from nexus_desktop.ui.tree_model import KnowledgeTreeModel
 
 ZOOM_STEPS = (0.7, 0.8, 0.9, 1.0, 1.1, 1.25, 1.4, 1.6, 1.8, 2.0)
-ANCHOR_ROLE = 0x0100 + 1
+ANCHOR_ROLE = roles.USER + 1  # outline items: the heading's anchor
 
 
 class HistoryEntry:
@@ -379,9 +379,7 @@ class MainWindow(QMainWindow):
         self.progress.setRange(0, 0)
         self.progress.show()
         self.cancel_button.show()
-        from nexus_desktop.ui.tasks import BackgroundTask
-
-        task = BackgroundTask(work)
+        task = _background(work, self)
         task.on_partial(self._on_load_partial).on_progress(self._on_load_progress)
         task.on_failure(lambda message: self.statusBar().showMessage(f"Loading failed: {message}"))
         task.on_end(self._on_load_ended)
@@ -499,12 +497,12 @@ class MainWindow(QMainWindow):
             self._select_in_tree(self.current)
 
     def _on_tree_expanded(self, index: QModelIndex) -> None:
-        key = index.data(KEY_ROLE)
+        key = index.data(TREE_KEY)
         self._expanded.add(key)
         self._collapsed_packs.discard(key)
 
     def _on_tree_collapsed(self, index: QModelIndex) -> None:
-        key = index.data(KEY_ROLE)
+        key = index.data(TREE_KEY)
         self._expanded.discard(key)
         if not index.parent().isValid():  # a pack's own row
             self._collapsed_packs.add(key)
@@ -540,9 +538,7 @@ class MainWindow(QMainWindow):
             self._display(ref, cached, scroll)
             return
         theme = self.theme
-        from nexus_desktop.ui.tasks import BackgroundTask
-
-        task = BackgroundTask(lambda _ctx: self.library.render(ref, theme))
+        task = _background(lambda _ctx: self.library.render(ref, theme), self)
         task.on_success(
             lambda rendered: (
                 self._display(ref, rendered, scroll)
@@ -599,7 +595,7 @@ class MainWindow(QMainWindow):
         self.actions_by_name["forward"].setEnabled(self.history_pos < len(self.history) - 1)
 
     def _on_tree_activated(self, index: QModelIndex) -> None:
-        ref = index.data(REF_ROLE)
+        ref = index.data(TREE_REF)
         if isinstance(ref, ArticleRef) and ref != self.current:
             self.open_ref(ref)
         elif ref is None and self.model.hasChildren(index):
@@ -692,9 +688,7 @@ class MainWindow(QMainWindow):
         self._search_generation += 1
         generation = self._search_generation
         service, packs = self.search_service, self.library.packs
-        from nexus_desktop.ui.tasks import BackgroundTask
-
-        task = BackgroundTask(lambda _ctx: service.search(text, packs, limit=30))
+        task = _background(lambda _ctx: service.search(text, packs, limit=30), self)
         task.on_success(
             lambda results: (
                 self._show_search_results(results)
@@ -809,7 +803,7 @@ class MainWindow(QMainWindow):
 
     def selected_pack(self) -> Pack | None:
         index = self.tree.currentIndex()
-        key = index.data(KEY_ROLE) if index.isValid() else None
+        key = index.data(TREE_KEY) if index.isValid() else None
         if not key:
             return None
         return self.library.pack(str(key).split(":", 1)[0])
@@ -878,6 +872,14 @@ class MainWindow(QMainWindow):
         except OSError as exc:
             QtWidgets.QMessageBox.warning(self, "Nexus Desktop", f"Could not save state: {exc}")
         super().closeEvent(event)
+
+
+def _background(work: Callable[[TaskContext], object], owner: MainWindow) -> BackgroundTask:
+    """A task for the thread pool whose results are dropped if ``owner`` is gone (``ui.tasks``
+    is imported on first use, after the first paint)."""
+    from nexus_desktop.ui.tasks import BackgroundTask
+
+    return BackgroundTask(work, owner)
 
 
 def _b64(data: QByteArray) -> str:

@@ -7,9 +7,10 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QDialog, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from nexus_desktop.services.fuzzy import FuzzyFilter, SwitcherEntry
+from nexus_desktop.ui import roles
 
 LIMIT = 60
-REF_ROLE = Qt.ItemDataRole.UserRole + 1
+REF_ROLE = roles.USER + 1
 
 
 class QuickSwitcher(QDialog):

@@ -28,11 +28,11 @@ class TaskContext:
         self.cancelled = threading.Event()
 
     def progress(self, done: int, total: int) -> None:
-        self._signals.progressed.emit(done, total)
+        _emit(self._signals, "progressed", done, total)
 
     def emit(self, value: object) -> None:
         """Deliver an intermediate result to ``on_partial`` (on the UI thread)."""
-        self._signals.partial.emit(value)
+        _emit(self._signals, "partial", value)
 
     def is_set(self) -> bool:
         """Cancel-token protocol used by the core loaders."""
@@ -45,6 +45,15 @@ class _TaskSignals(QObject):
     progressed = Signal(int, int)
     partial = Signal(object)
     ended = Signal()
+
+
+def _emit(signals: _TaskSignals, name: str, *args: object) -> None:
+    """Emit unless the task's owner, and the signals object with it, has been destroyed: a
+    result for a closed window is dropped, never delivered to half-deleted widgets."""
+    try:
+        getattr(signals, name).emit(*args)
+    except RuntimeError:  # "Internal C++ object already deleted"
+        log.debug("dropped %s of a task whose owner is gone", name)
 
 
 class _Runnable(QRunnable):
@@ -60,22 +69,25 @@ class _Runnable(QRunnable):
             result = self._fn(self._context)
         except Exception as exc:  # reported to the UI, never lost
             log.error("background task failed:\n%s", traceback.format_exc())
-            signals.failed.emit(f"{type(exc).__name__}: {exc}")
+            _emit(signals, "failed", f"{type(exc).__name__}: {exc}")
         else:
-            signals.succeeded.emit(result)
+            _emit(signals, "succeeded", result)
         finally:
-            signals.ended.emit()
+            _emit(signals, "ended")
 
 
 _live: set[BackgroundTask] = set()
 
 
 class BackgroundTask:
-    """Run ``fn(context)`` on a thread pool; deliver its result on the UI thread."""
+    """Run ``fn(context)`` on a thread pool; deliver its result on the UI thread.
 
-    def __init__(self, fn: Callable[[TaskContext], Any]) -> None:
+    With an ``owner`` (a widget), nothing is delivered once the owner has been destroyed.
+    """
+
+    def __init__(self, fn: Callable[[TaskContext], Any], owner: QObject | None = None) -> None:
         self._fn = fn
-        self._signals = _TaskSignals()
+        self._signals = _TaskSignals(owner)
         self.context = TaskContext(self._signals)
         self.running = False
         self._signals.ended.connect(self._on_ended)
@@ -112,3 +124,4 @@ class BackgroundTask:
     def _on_ended(self) -> None:
         self.running = False
         _live.discard(self)
+        self._signals.deleteLater()  # with an owner it would otherwise live as long as it

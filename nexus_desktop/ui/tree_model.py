@@ -15,9 +15,6 @@ from nexus_desktop.ui import roles
 if TYPE_CHECKING:
     from nexus_desktop.services.refs import ArticleRef
 
-REF_ROLE = roles.TREE_REF
-KEY_ROLE = roles.TREE_KEY
-
 _Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
 BATCH = 100  # rows a folder shows at first and adds each time the view scrolls to its end
@@ -73,7 +70,7 @@ class KnowledgeTreeModel(QAbstractItemModel):
         shown = self._shown_count(parent)
         if node.row >= shown:
             last = min(len(parent.children), max(node.row + 1, shown + BATCH)) - 1
-            self.beginInsertRows(self.index_for_node(parent), shown, last)
+            self.beginInsertRows(self._index_of(parent), shown, last)
             self._shown[id(parent)] = last + 1
             self.endInsertRows()
 
@@ -86,9 +83,13 @@ class KnowledgeTreeModel(QAbstractItemModel):
         return node
 
     def index_for_node(self, node: TreeNode) -> QModelIndex:
+        self._reveal(node)
+        return self._index_of(node)
+
+    def _index_of(self, node: TreeNode) -> QModelIndex:
+        """The index of a node whose row the view already has."""
         if node is self._root or node.parent is None:
             return QModelIndex()
-        self._reveal(node)
         return self.createIndex(node.row, 0, node)
 
     def index_for_key(self, key: str) -> QModelIndex:
@@ -161,9 +162,9 @@ class KnowledgeTreeModel(QAbstractItemModel):
             return node.tooltip or None
         if role == roles.DECORATION:
             return self._icons.get(node.kind, QIcon())
-        if role == REF_ROLE:
+        if role == roles.TREE_REF:
             return node.ref
-        if role == KEY_ROLE:
+        if role == roles.TREE_KEY:
             return node.key
         return None
 

@@ -27,7 +27,7 @@ from tests.conftest import REPO
 FIRST_FRAME = r"""
 import json, sys
 from nexus_desktop.cli import prepare_gui_start
-paths = prepare_gui_start(sys.argv[1]).ensure()
+paths = prepare_gui_start(sys.argv[1])
 import PySide6.QtCore, PySide6.QtWidgets
 from nexus_desktop.app import create_application, build_window
 app = create_application()

@@ -73,3 +73,27 @@ def test_qt_binding_keeps_reference_counts_balanced() -> None:
         emitter.pair.emit(number, 2000)
         emitter.anything.emit(number)
     assert abs(sys.getrefcount(True) - before) < 50  # the bug loses 4,000 here
+
+
+def test_nothing_reaches_an_owner_that_is_gone(qtbot: QtBot) -> None:
+    from PySide6.QtCore import QCoreApplication
+    from shiboken6 import Shiboken
+
+    owner = QObject()
+    release = threading.Event()
+    delivered: list[object] = []
+
+    def work(context: TaskContext) -> str:
+        release.wait(5)
+        context.emit("partial")
+        return "result"
+
+    task = BackgroundTask(work, owner).on_success(delivered.append)
+    task.on_partial(delivered.append).on_end(lambda: delivered.append("ended"))
+    pool = QThreadPool()
+    task.start(pool)
+    Shiboken.delete(owner)  # e.g. the window closed while an article was rendering
+    release.set()
+    assert pool.waitForDone(5000)
+    QCoreApplication.processEvents()
+    assert delivered == []
