@@ -124,4 +124,5 @@ class BackgroundTask:
     def _on_ended(self) -> None:
         self.running = False
         _live.discard(self)
-        self._signals.deleteLater()  # with an owner it would otherwise live as long as it
+        if self._signals.parent() is not None:  # else it would live as long as its owner
+            self._signals.setParent(None)  # Python's again: it goes with this task
