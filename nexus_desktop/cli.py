@@ -107,7 +107,8 @@ def search(argv: Sequence[str]) -> int:
     """``nexus-desktop search "query"``."""
     import json
 
-    from nexus_desktop.knowledge.loader import LoadCancelled, PackError, load_pack
+    from nexus_desktop.core.cancel import Cancelled
+    from nexus_desktop.knowledge.loader import PackError, load_pack
     from nexus_desktop.paths import app_paths, builtin_content_dir
     from nexus_desktop.services.search import SearchService
     from nexus_desktop.services.settings import Settings
@@ -124,13 +125,13 @@ def search(argv: Sequence[str]) -> int:
     for folder, builtin in folders:
         try:
             pack = load_pack(folder, builtin=builtin)
-        except (PackError, OSError, LoadCancelled) as exc:
+        except (PackError, OSError, Cancelled) as exc:
             print(f"nexus-desktop: {exc}", file=sys.stderr)
             if args.pack:
                 return 2
             continue
 
-        def progress(done: int, total: int, name: str = pack.name) -> None:
+        def progress(done: int, total: int, label: str = "", name: str = pack.name) -> None:
             if total > 200:
                 print(f"\rindexing {name}: {done:,}/{total:,}", end="", file=sys.stderr)
 

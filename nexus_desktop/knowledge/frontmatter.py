@@ -53,6 +53,9 @@ def split_front_matter(text: str) -> FrontMatter:
         # libyaml's parser when PyYAML has it (its wheels do): ~10x the pure-Python one
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
         data = yaml.load(raw, Loader=loader) if raw.strip() else {}  # noqa: S506 - safe
+    except RecursionError:
+        result.errors.append((2, "invalid YAML front matter: nested too deeply"))
+        return result
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         # A mark at the end of the YAML (an unclosed bracket) points at its last line.

@@ -9,13 +9,21 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 import tomllib
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from pathlib import Path
-from typing import Protocol
 
+from nexus_desktop.core.cancel import CancelToken, Cancelled, ProgressFn, check
+from nexus_desktop.knowledge.files import (
+    MAX_ARTICLE_BYTES,
+    FileTooLarge,
+    NotRegularFile,
+    kind_of,
+    read_limited,
+    safe_text,
+)
 from nexus_desktop.knowledge.frontmatter import split_front_matter
 from nexus_desktop.knowledge.links import (
     ARTICLE_SUFFIXES,
@@ -37,26 +45,21 @@ from nexus_desktop.knowledge.model import (
 )
 from nexus_desktop.knowledge.naming import readable_name, sort_key
 
-MAX_ARTICLE_BYTES = 2 * 1024 * 1024
+__all__ = ["MAX_ARTICLE_BYTES", "CancelToken", "Cancelled", "PackError", "ProgressFn", "load_pack"]
+
 PACK_FILE = "nexus-pack.toml"
 INDEX_STEM = "_index"
 QUIZ_SUFFIX = ".quiz.yaml"
 SKIPPED_DIRS = frozenset({"__pycache__", "node_modules"})
 PROGRESS_EVERY = 64
-
-ProgressFn = Callable[[int, int], None]
-
-
-class CancelToken(Protocol):
-    def is_set(self) -> bool: ...
-
-
-class LoadCancelled(Exception):  # noqa: N818 - a signal, not an error
-    """Raised by :func:`load_pack` when its cancel token is set."""
+# A content pack is a folder of notes, not a disk: beyond these, the folder is refused.
+MAX_WALK_ENTRIES = 200_000
+MAX_DEPTH = 40
+WALK_PROGRESS_EVERY = 500
 
 
 class PackError(Exception):
-    """The pack's root cannot be opened at all."""
+    """The pack's root cannot be opened at all, or is obviously not a content pack."""
 
 
 @dataclass(slots=True)
@@ -71,10 +74,11 @@ class FragmentLink:
 
 @dataclass(slots=True)
 class _Walk:
-    articles: list[tuple[str, Path]] = field(default_factory=list)
+    articles: list[tuple[str, Path]] = field(default_factory=list)  # (id-safe rel path, file)
     quizzes: list[tuple[str, Path]] = field(default_factory=list)
     files: set[str] = field(default_factory=set)
     problems: list[Problem] = field(default_factory=list)
+    entries: int = 0
 
 
 _H1 = re.compile(r"^#\s+(.+?)\s*#*\s*$")
@@ -89,19 +93,40 @@ def load_pack(
     builtin: bool = False,
     progress: ProgressFn | None = None,
     cancel: CancelToken | None = None,
+    taken_ids: frozenset[str] = frozenset(),
 ) -> Pack:
-    """Load the content pack at ``root``."""
+    """Load the content pack at ``root``.
+
+    ``taken_ids`` are the ids of packs already open from other folders: a pack whose id is
+    taken (a copy of another pack) opens under a distinct id, with a problem saying so.
+    Raises :class:`PackError` when the folder cannot be opened or is obviously not a content
+    pack, and :class:`Cancelled` when ``cancel`` is set.
+    """
     root_path = Path(root).expanduser()
     if not root_path.exists():
         raise PackError(f"content folder not found: {root_path}")
     if not root_path.is_dir():
         raise PackError(f"not a folder: {root_path}")
     root_path = root_path.resolve()
+    refusal = not_a_pack_reason(root_path)
+    if refusal:
+        raise PackError(refusal)
     problems: list[Problem] = []
     info, explicit_id = _read_pack_info(root_path, problems)
     pid = PackId(pack_id or explicit_id or default_pack_id(root_path))
+    if pid in taken_ids:
+        distinct = PackId(f"{pid}-{_path_digest(root_path)}")
+        problems.append(
+            Problem(
+                Severity.WARNING,
+                root_path / PACK_FILE if explicit_id else root_path,
+                f"another open pack already has the id '{pid}'; this copy opens as '{distinct}'",
+                kind="pack",
+            )
+        )
+        pid = distinct
 
-    walk = _walk(root_path, info.exclude)
+    walk = _walk(root_path, info.exclude, progress, cancel)
     problems.extend(walk.problems)
     root_area = Area(id=AreaId(""), title=info.name, path=root_path)
     pack = Pack(id=pid, root=root_path, info=info, root_area=root_area, builtin=builtin)
@@ -109,13 +134,12 @@ def load_pack(
     links: list[tuple[ArticleId, str, int, LinkRef]] = []
     total = len(walk.articles)
     for done, (rel, path) in enumerate(walk.articles):
-        if cancel is not None and cancel.is_set():
-            raise LoadCancelled(str(root_path))
+        check(cancel, str(root_path))
         if progress is not None and done % PROGRESS_EVERY == 0:
-            progress(done, total)
+            progress(done, total, rel.rpartition("/")[0] or info.name)
         _load_article(pack, rel, path, problems, links)
     if progress is not None:
-        progress(total, total)
+        progress(total, total, info.name)
 
     _check_links(pack, links, walk.files, problems)
     for rel, path in walk.quizzes:
@@ -131,11 +155,40 @@ def load_pack(
     return pack
 
 
+_SYSTEM_FOLDERS = frozenset(
+    {"/bin", "/boot", "/dev", "/etc", "/lib", "/lib64", "/proc", "/run", "/sbin", "/sys",
+     "/usr", "/var", "/System", "/Library", "/Applications", "/Volumes", "/private"}
+)  # fmt: skip
+
+
+def not_a_pack_reason(root: Path) -> str | None:
+    """Why ``root`` (resolved) is obviously not a content pack, or None.
+
+    A filesystem root, a home folder or a system folder would mean reading a whole disk.
+    """
+    shown = str(root)
+    if root.parent == root:
+        return f"{shown} is the root of a disk, not a content pack: choose the folder that holds your Markdown files"
+    try:
+        home = Path.home().resolve()
+    except (OSError, RuntimeError):
+        home = None
+    if root == home:
+        return f"{shown} is your home folder, not a content pack: choose the folder that holds your Markdown files"
+    if shown in _SYSTEM_FOLDERS or (os.name == "nt" and root.parent.parent == root.parent
+                                    and root.name.lower() in ("windows", "program files")):  # fmt: skip
+        return f"{shown} is a system folder, not a content pack"
+    return None
+
+
 def default_pack_id(root: Path) -> str:
     """A stable id for a folder without ``nexus-pack.toml``: its name plus a hash of its path."""
     slug = _SLUG.sub("-", root.name.lower()).strip("-") or "pack"
-    digest = hashlib.sha1(str(root).encode("utf-8", "surrogatepass")).hexdigest()[:6]
-    return f"{slug}-{digest}"
+    return f"{slug}-{_path_digest(root)}"
+
+
+def _path_digest(root: Path) -> str:
+    return hashlib.sha1(str(root).encode("utf-8", "surrogatepass")).hexdigest()[:6]
 
 
 def _read_pack_info(root: Path, problems: list[Problem]) -> tuple[PackInfo, str | None]:
@@ -144,8 +197,8 @@ def _read_pack_info(root: Path, problems: list[Problem]) -> tuple[PackInfo, str 
     if not toml_path.is_file():
         return info, None
     try:
-        data = tomllib.loads(toml_path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        data = tomllib.loads(read_limited(toml_path, 256 * 1024).decode("utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError) as exc:
         problems.append(Problem(Severity.ERROR, toml_path, f"cannot read pack file: {exc}"))
         return info, None
     section = data.get("pack", data)
@@ -169,21 +222,41 @@ def _read_pack_info(root: Path, problems: list[Problem]) -> tuple[PackInfo, str 
     return info, pid or None
 
 
-def _walk(root: Path, exclude: tuple[str, ...]) -> _Walk:
+def _walk(
+    root: Path,
+    exclude: tuple[str, ...],
+    progress: ProgressFn | None = None,
+    cancel: CancelToken | None = None,
+) -> _Walk:
+    """Find the pack's files. Only regular files count; anything else named like content is
+    a problem. Cancellable, with progress naming the folder being read."""
     out = _Walk()
-    stack = [(root, "")]
+    stack = [(root, "", 0)]
     while stack:
-        folder, prefix = stack.pop()
+        folder, prefix, depth = stack.pop()
+        check(cancel, str(root))
+        if progress is not None:
+            progress(out.entries, 0, f"reading {prefix.rstrip('/') or root.name or str(root)}")
         try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+            with os.scandir(folder) as scan:
+                entries = sorted(scan, key=lambda e: e.name)
         except OSError as exc:
-            out.problems.append(Problem(Severity.ERROR, folder, f"cannot read folder: {exc}"))
+            out.problems.append(Problem(Severity.ERROR, folder, f"cannot read folder: {exc.strerror or exc}"))
             continue
-        for entry in entries:
+        out.entries += len(entries)
+        if out.entries > MAX_WALK_ENTRIES:
+            raise PackError(
+                f"{root} holds more than {MAX_WALK_ENTRIES:,} files and folders; it does not look "
+                "like a content pack: choose the folder that holds your Markdown files"
+            )
+        for number, entry in enumerate(entries):
+            if number % WALK_PROGRESS_EVERY == WALK_PROGRESS_EVERY - 1:
+                check(cancel, str(root))
             name = entry.name
             if name.startswith("."):
                 continue
-            rel = f"{prefix}{name}"
+            real_rel = f"{prefix}{name}"
+            rel = safe_text(real_rel)
             if any(fnmatch(rel, pattern) for pattern in exclude):
                 continue
             path = Path(entry.path)
@@ -210,16 +283,48 @@ def _walk(root: Path, exclude: tuple[str, ...]) -> _Walk:
                             )
                         )
                         continue
-                is_dir = entry.is_dir()
-            except OSError as exc:
+                mode = entry.stat().st_mode  # follows a symlink inside the pack to its file
+            except (OSError, RuntimeError) as exc:
                 out.problems.append(Problem(Severity.ERROR, path, f"cannot read: {exc}"))
                 continue
-            if is_dir:
-                if name not in SKIPPED_DIRS:
-                    stack.append((path, f"{rel}/"))
+            if stat.S_ISDIR(mode):
+                if name in SKIPPED_DIRS:
+                    continue
+                if depth + 1 > MAX_DEPTH:
+                    out.problems.append(
+                        Problem(
+                            Severity.ERROR,
+                            path,
+                            f"folders nested more than {MAX_DEPTH} deep; skipped",
+                            kind="too-deep",
+                        )
+                    )
+                    continue
+                stack.append((path, f"{real_rel}/", depth + 1))
                 continue
-            out.files.add(rel)
             lower = name.lower()
+            is_content = lower.endswith(QUIZ_SUFFIX) or lower.endswith(ARTICLE_SUFFIXES)
+            if not stat.S_ISREG(mode):
+                if is_content:
+                    out.problems.append(
+                        Problem(
+                            Severity.ERROR,
+                            path,
+                            f"{kind_of(mode)}, not a regular file; skipped",
+                            kind="not-a-file",
+                        )
+                    )
+                continue
+            if rel != real_rel and is_content:
+                out.problems.append(
+                    Problem(
+                        Severity.WARNING,
+                        path,
+                        f"file name is not valid UTF-8; its id is '{rel}'",
+                        kind="encoding",
+                    )
+                )
+            out.files.add(rel)
             if lower.endswith(QUIZ_SUFFIX):
                 out.quizzes.append((rel, path))
             elif lower.endswith(ARTICLE_SUFFIXES):
@@ -238,19 +343,21 @@ def _load_article(
     stem_rel = rel.rsplit(".", 1)[0]
     article_id = ArticleId(stem_rel)
     try:
-        size = path.stat().st_size
-        if size > MAX_ARTICLE_BYTES:
-            limit = MAX_ARTICLE_BYTES // (1024 * 1024)
-            problems.append(
-                Problem(
-                    Severity.ERROR,
-                    path,
-                    f"file is {size / 1048576:.1f} MB, over the {limit} MB limit; skipped",
-                    kind="too-large",
-                )
+        raw = read_limited(path, MAX_ARTICLE_BYTES)
+    except FileTooLarge as exc:
+        limit = MAX_ARTICLE_BYTES // (1024 * 1024)
+        problems.append(
+            Problem(
+                Severity.ERROR,
+                path,
+                f"file is {exc.size / 1048576:.1f} MB or more, over the {limit} MB limit; skipped",
+                kind="too-large",
             )
-            return
-        raw = path.read_bytes()
+        )
+        return
+    except NotRegularFile as exc:
+        problems.append(Problem(Severity.ERROR, path, f"{exc}; skipped", kind="not-a-file"))
+        return
     except OSError as exc:
         problems.append(Problem(Severity.ERROR, path, f"cannot read file: {exc.strerror or exc}"))
         return
@@ -295,7 +402,7 @@ def _load_article(
     title = meta.get("title") or _first_heading(fm.body)
     if not title:
         title = readable_name(folder.rpartition("/")[2] if is_index and folder else stem)
-    area = _ensure_area(pack, folder)
+    area = _ensure_area(pack, folder, path.parent)
     article = Article(
         id=article_id,
         pack_id=pack.id,
@@ -338,11 +445,10 @@ def decode_markdown(raw: bytes) -> tuple[str, int | None]:
 def read_article_text(path: Path) -> str:
     """The Markdown body of an article file (front matter removed), however broken the file.
 
-    Raises OSError when the file cannot be read at all.
+    Raises OSError when the file cannot be read at all (including a file that is not a regular
+    file or is over the size limit).
     """
-    if path.stat().st_size > MAX_ARTICLE_BYTES:
-        raise OSError(f"{path.name} is larger than {MAX_ARTICLE_BYTES // 1048576} MB")
-    raw = path.read_bytes()
+    raw = read_limited(path, MAX_ARTICLE_BYTES)
     if b"\x00" in raw[:8192]:
         raise OSError(f"{path.name} is a binary file")
     text, _ = decode_markdown(raw)
@@ -367,15 +473,16 @@ def _first_heading(body: str) -> str | None:
     return None
 
 
-def _ensure_area(pack: Pack, folder: str) -> Area:
+def _ensure_area(pack: Pack, folder: str, path: Path) -> Area:
+    """The area of ``folder`` (an id-safe relative path) whose files are in ``path``."""
     area_id = AreaId(folder)
     area = pack.areas.get(area_id)
     if area is not None:
         return area
     parent_folder = folder.rpartition("/")[0] if "/" in folder else ""
-    parent = _ensure_area(pack, parent_folder) if folder else None
+    parent = _ensure_area(pack, parent_folder, path.parent) if folder else None
     name = folder.rpartition("/")[2]
-    area = Area(id=area_id, title=readable_name(name), path=pack.root / folder, parent=parent)
+    area = Area(id=area_id, title=readable_name(name), path=path, parent=parent)
     pack.areas[area_id] = area
     if parent is not None:
         parent.areas.append(area)

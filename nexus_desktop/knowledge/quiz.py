@@ -14,8 +14,10 @@ from typing import Any
 
 import yaml
 
+from nexus_desktop.knowledge.files import read_limited
 from nexus_desktop.knowledge.model import ArticleId, Problem, Severity
 
+MAX_QUIZ_BYTES = 2 * 1024 * 1024
 QUESTION_TYPES = ("single", "multiple", "true-false", "recall", "cloze", "order")
 CLOZE_BLANK = "[___]"
 _BLANK_COUNT = re.compile(re.escape(CLOZE_BLANK))
@@ -54,11 +56,13 @@ def parse_quiz_file(path: Path, article_id: ArticleId) -> tuple[list[Question], 
     """Parse one quiz file. Never raises: every defect is a problem, good questions are kept."""
     problems: list[Problem] = []
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_limited(path, MAX_QUIZ_BYTES).decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return [], [Problem(Severity.ERROR, path, f"cannot read quiz file: {exc}", kind="quiz")]
     try:
         data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except RecursionError:
+        return [], [Problem(Severity.ERROR, path, "YAML nested too deeply", kind="quiz")]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or "invalid YAML"

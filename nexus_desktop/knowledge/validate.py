@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from nexus_desktop.knowledge.loader import CancelToken, LoadCancelled, read_article_text
+from nexus_desktop.core.cancel import CancelToken, check
+from nexus_desktop.knowledge.loader import read_article_text
 from nexus_desktop.knowledge.model import ArticleId, Pack, Problem, Severity
 from nexus_desktop.knowledge.quiz import Question, parse_quiz_file
 
@@ -36,8 +37,7 @@ def validate_pack(
 
     def anchors(article_id: ArticleId) -> set[str] | None:
         if article_id not in anchor_cache:
-            if cancel is not None and cancel.is_set():
-                raise LoadCancelled(str(pack.root))
+            check(cancel, str(pack.root))
             article = pack.articles.get(article_id)
             if article is None:
                 anchor_cache[article_id] = None

@@ -19,16 +19,14 @@ from typing import Any
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
-from nexus_desktop.knowledge.loader import CancelToken, ProgressFn, read_article_text
+from nexus_desktop.core.cancel import CancelToken, Cancelled, ProgressFn
+from nexus_desktop.knowledge.files import read_limited
+from nexus_desktop.knowledge.loader import read_article_text
 from nexus_desktop.knowledge.model import Article, Pack
 from nexus_desktop.search.analysis import spelling_analyzer, technical_analyzer
 
 SCHEMA_VERSION = 6
 INDEX_NAME = "main"
-
-
-class IndexCancelled(Exception):  # noqa: N818 - a signal, not an error
-    """Raised when indexing is cancelled; the index is left as it was before."""
 
 
 def build_schema() -> Schema:
@@ -233,7 +231,7 @@ class PackIndex:
         try:
             for done, article in enumerate(articles):
                 if cancel is not None and cancel.is_set():
-                    raise IndexCancelled(self.pack.name)
+                    raise Cancelled(self.pack.name)
                 if progress is not None and done % 64 == 0:
                     progress(done, len(articles))
                 old_digest, old_stamp = known.get(article.id, (None, None))
@@ -243,7 +241,7 @@ class PackIndex:
                     if stamp == old_stamp:  # same file as last time: no need to read it
                         unchanged += 1
                         continue
-                    raw = article.path.read_bytes()
+                    raw = read_limited(article.path)
                 except OSError:
                     continue
                 digest = hashlib.sha1(raw).hexdigest() + article.title

@@ -8,7 +8,8 @@ import queue
 from pathlib import Path
 from typing import Any
 
-from nexus_desktop.search.index import CancelToken, IndexCancelled, IndexReport, ProgressFn
+from nexus_desktop.core.cancel import CancelToken, Cancelled, ProgressFn
+from nexus_desktop.search.index import IndexReport
 
 POLL_SECONDS = 0.05
 
@@ -21,7 +22,7 @@ def _child(cache_dir: str, root: str, pack_id: str, seed: str | None, messages: 
         pack = load_pack(root, pack_id=pack_id)
         seed_path = Path(seed) if seed else None
         report = PackIndex(Path(cache_dir), pack, seed=seed_path).update(
-            progress=lambda done, total: messages.put(("progress", done, total))
+            progress=lambda done, total, label="": messages.put(("progress", done, total))
         )
         messages.put(("done", report.added, report.changed, report.removed, report.unchanged,
                       report.notice))  # fmt: skip
@@ -51,7 +52,7 @@ def update_in_child(
         while True:
             if cancel is not None and cancel.is_set():
                 process.terminate()
-                raise IndexCancelled(str(root))
+                raise Cancelled(str(root))
             try:
                 message = messages.get(timeout=POLL_SECONDS)
             except queue.Empty:

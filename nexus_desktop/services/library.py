@@ -24,7 +24,7 @@ from nexus_desktop.services.refs import article_url as article_url
 from nexus_desktop.services.refs import parse_article_url as parse_article_url
 
 if TYPE_CHECKING:
-    from nexus_desktop.knowledge.loader import CancelToken, ProgressFn
+    from nexus_desktop.core.cancel import CancelToken, ProgressFn
     from nexus_desktop.knowledge.quiz import Question
     from nexus_desktop.render.markdown import ArticleRenderer, RenderedArticle, UrlResolver
 
@@ -56,15 +56,22 @@ def load_source(
     progress: ProgressFn | None = None,
     cancel: CancelToken | None = None,
     validate: bool = True,
+    taken_ids: frozenset[str] = frozenset(),
 ) -> LoadedPack | LoadFailure:
     """Load one pack (and by default validate it deeply). Never raises for bad content.
 
-    Only :class:`LoadCancelled` escapes, when ``cancel`` is set.
+    Only :class:`~nexus_desktop.core.cancel.Cancelled` escapes, when ``cancel`` is set.
     """
     from nexus_desktop.knowledge.loader import PackError, load_pack
 
     try:
-        pack = load_pack(source.path, builtin=source.builtin, progress=progress, cancel=cancel)
+        pack = load_pack(
+            source.path,
+            builtin=source.builtin,
+            progress=progress,
+            cancel=cancel,
+            taken_ids=taken_ids,
+        )
     except PackError as exc:
         return LoadFailure(source, str(exc))
     except OSError as exc:
@@ -113,6 +120,11 @@ class Library:
         with self._lock:
             packs = [loaded.pack for loaded in self._packs.values()]
         return sorted(packs, key=lambda p: (not p.builtin, p.name.casefold()))
+
+    def open_roots(self) -> dict[str, Path]:
+        """Pack id -> folder of every open pack."""
+        with self._lock:
+            return {pid: loaded.pack.root for pid, loaded in self._packs.items()}
 
     def pack(self, pack_id: str) -> Pack | None:
         loaded = self._packs.get(PackId(pack_id))

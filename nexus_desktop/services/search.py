@@ -14,7 +14,8 @@ from nexus_desktop.knowledge.model import Pack
 from nexus_desktop.search.results import SearchHit, SearchResults
 
 if TYPE_CHECKING:  # Whoosh is imported when the first index is opened, not at start-up
-    from nexus_desktop.search.index import CancelToken, IndexReport, PackIndex, ProgressFn
+    from nexus_desktop.core.cancel import CancelToken, ProgressFn
+    from nexus_desktop.search.index import IndexReport, PackIndex
 
 FEW_RESULTS = 3
 ALL_WORDS_BONUS = 1000.0  # documents with every word rank above those with some

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import gc
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import QByteArray, QThreadPool, QTimer, Signal
@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from nexus_desktop.render import Theme, theme_named
 from nexus_desktop.services.refs import ArticleRef, PackSource, article_url, parse_article_url
+from nexus_desktop.services.text import plural
 from nexus_desktop.services.settings import Settings
 from nexus_desktop.ui import roles
 from nexus_desktop.ui.actions import bind_keys, build_actions
@@ -50,7 +51,8 @@ if TYPE_CHECKING:
     from nexus_desktop.render.markdown import Heading, RenderedArticle
     from nexus_desktop.search.results import SearchHit, SearchResults
     from nexus_desktop.services.fuzzy import SwitcherEntry
-    from nexus_desktop.services.library import Library, LoadedPack, LoadFailure
+    from nexus_desktop.services.library import Library, LoadFailure
+    from nexus_desktop.services.opening import OpenEvent
     from nexus_desktop.services.search import SearchService
     from nexus_desktop.services.tree import PackTree
     from nexus_desktop.ui.dialogs import ProblemsDialog
@@ -116,6 +118,8 @@ class MainWindow(QMainWindow):
         self.history_pos = -1
         self._render_generation = 0
         self._load_task: BackgroundTask | None = None
+        self._queued_sources: list[PackSource] = []
+        self._load_generation = 0
         self._failures: list[LoadFailure] = []
         self._notices: list[str] = []  # e.g. a search index rebuilt during the last load
         self._pack_trees: dict[str, PackTree] = {}
@@ -294,93 +298,42 @@ class MainWindow(QMainWindow):
 
     # -- loading packs ---------------------------------------------------------------------------
     def load_sources(self, sources: list[PackSource]) -> None:
-        """Load packs in the background; each appears in the tree as soon as it is ready."""
-        self.cancel_loading()
+        """Load packs in the background; each appears in the tree as soon as it is ready.
+
+        While packs are loading or indexing, new sources wait their turn (nothing running is
+        cancelled); they start as soon as the current run ends.
+        """
+        if self.loading:
+            self._queued_sources.extend(s for s in sources if s not in self._queued_sources)
+            return
         self._failures = []
         self._notices = []
-        total = len(sources)
-
         search = self.search_service
+        library = self.library
 
-        def work(context: TaskContext) -> int:
-            from nexus_desktop.knowledge.loader import LoadCancelled
-            from nexus_desktop.services.fuzzy import switcher_entries
-            from nexus_desktop.services.library import (
-                LoadedPack,
-                LoadFailure,
-                load_source,
-                validate_loaded,
+        def work(context: TaskContext) -> None:
+            from nexus_desktop.services.opening import open_packs
+
+            open_packs(
+                sources,
+                emit=context.emit,
+                search=search,
+                open_roots=library.open_roots(),
+                progress=context.progress,
+                cancel=context,
             )
-            from nexus_desktop.services.tree import build_pack_tree
-
-            # First make every pack browsable, then add the deep checks (quizzes, anchors).
-            loaded_packs: list[LoadedPack] = []
-            # Loading makes long-lived objects (millions for a 7,000-page pack), and the cyclic
-            # collector's full passes over them hold the GIL for 25-55 ms, stalling the window:
-            # pause it while loading, then move the packs out of its sight for good.
-            collecting = gc.isenabled()
-            gc.disable()
-            try:
-                for number, source in enumerate(sources, start=1):
-                    if context.is_set():
-                        return total
-                    context.emit(("starting", number, total, source))
-                    try:
-                        loaded = load_source(
-                            source, progress=context.progress, cancel=context, validate=False
-                        )
-                    except LoadCancelled:
-                        return total
-                    except Exception as exc:  # noqa: BLE001 - a pack must never take the app down
-                        loaded = LoadFailure(source, f"{type(exc).__name__}: {exc}")
-                    if isinstance(loaded, LoadedPack):
-                        loaded_packs.append(loaded)
-                        # Off the UI thread: a big pack has 7,000+ nodes and switcher entries.
-                        tree = build_pack_tree(loaded.pack)
-                        entries = switcher_entries(loaded.pack)
-                        context.emit(("loaded", number, total, (loaded, tree, entries)))
-                    else:
-                        context.emit(("failed", number, total, loaded))
-            finally:
-                gc.freeze()
-                if collecting:
-                    gc.enable()
-            # Search first (learners look things up), then the deep content checks.
-            from nexus_desktop.search.index import IndexCancelled  # Whoosh: not before now
-
-            for number, loaded in enumerate(loaded_packs if search else [], start=1):
-                if context.is_set():
-                    break
-                context.emit(("indexing", number, len(loaded_packs), loaded.pack.name))
-                assert search is not None
-                try:
-                    report = search.index_pack(
-                        loaded.pack, progress=context.progress, cancel=context, isolated=True
-                    )
-                except IndexCancelled:
-                    return total
-                except Exception as exc:  # noqa: BLE001 - search is derived data, never fatal
-                    context.emit(
-                        ("checked", 0, total, f"search index of {loaded.pack.name}: {exc}")
-                    )
-                    continue
-                context.emit(("indexed", number, len(loaded_packs), (loaded.pack.id, report)))
-            for loaded in loaded_packs:
-                if context.is_set():
-                    break
-                try:
-                    validate_loaded(loaded, cancel=context)
-                except LoadCancelled:
-                    break
-                except Exception as exc:  # noqa: BLE001 - validation problems are not fatal
-                    context.emit(("checked", 0, total, f"{loaded.pack.name}: {exc}"))
-            return total
 
         self.progress.setRange(0, 0)
         self.progress.show()
         self.cancel_button.show()
+        generation = self._load_generation
+
+        def on_event(event: OpenEvent) -> None:
+            if generation == self._load_generation:  # else from a run cancelled since
+                self._on_load_event(event)
+
         task = _background(work, self)
-        task.on_partial(self._on_load_partial).on_progress(self._on_load_progress)
+        task.on_partial(on_event).on_progress(self._on_load_progress)
         task.on_failure(lambda message: self.statusBar().showMessage(f"Loading failed: {message}"))
         task.on_end(self._on_load_ended)
         self._load_task = task.start(self.pool)
@@ -390,67 +343,76 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, lambda: self.load_sources(self.pack_sources()))
 
     def cancel_loading(self) -> None:
+        """Stop loading and indexing (and forget what was waiting its turn)."""
+        self._queued_sources.clear()
         if self._load_task is not None and self._load_task.running:
+            self._load_generation += 1
             self._load_task.cancel()
 
     @property
     def loading(self) -> bool:
         return self._load_task is not None and self._load_task.running
 
-    def _on_load_partial(self, event: tuple[object, ...]) -> None:
-        kind, number, total, payload = event
-        if kind == "checked":
-            self.statusBar().showMessage(f"Could not check content: {payload}", 10000)
-            return
-        if kind == "indexing":
-            self.statusBar().showMessage(f"Indexing {payload} for search ({number}/{total})…")
+    def _on_load_event(self, event: OpenEvent) -> None:
+        from nexus_desktop.services import opening as ev
+
+        status = self.statusBar()
+        if isinstance(event, ev.PackStarted):
+            status.showMessage(f"Loading {event.name} ({event.number}/{event.total})…")
+        elif isinstance(event, ev.PackLoaded):
+            loaded = event.loaded
+            self.library.add(loaded)
+            self._pack_trees[loaded.pack.id] = event.tree
+            self._switcher_entries[loaded.pack.id] = event.entries
+            self._refresh_tree()
+            if self.current is None:
+                self._open_initial_article()
+            elif self.current.pack_id == loaded.pack.id:
+                self.open_ref(self.current, push=False)
+        elif isinstance(event, ev.PackFailed):
+            self._failures.append(event.failure)
+            status.showMessage(event.failure.message, 10000)
+        elif isinstance(event, ev.IndexStarted):
+            status.showMessage(
+                f"Indexing {event.pack_name} for search ({event.number}/{event.total})…"
+            )
             self.progress.setRange(0, 0)  # busy until the first count arrives
-            return
-        if kind == "indexed":
-            assert isinstance(payload, tuple)
-            pack_id, report = payload
-            self.search_ready.emit(pack_id)
-            notice = getattr(report, "notice", None)
+        elif isinstance(event, ev.IndexReady):
+            self.search_ready.emit(event.pack_id)
+            notice = event.report.notice
             if notice:
                 self._notices.append(notice)
-                self.statusBar().showMessage(notice, 10000)
+                status.showMessage(notice, 10000)
             if self.search_panel.active:  # results may now include this pack
                 self._on_search_query_changed(self.search_panel.field.text())
-            return
-        if kind == "starting":
-            assert isinstance(payload, PackSource)
-            self.statusBar().showMessage(f"Loading {payload.path.name} ({number}/{total})…")
-            return
-        if kind == "failed":
-            failure = cast("LoadFailure", payload)
-            self._failures.append(failure)
-            self.statusBar().showMessage(failure.message, 10000)
-            return
-        assert isinstance(payload, tuple)
-        loaded, tree, entries = payload
-        self.library.add(loaded)
-        self._pack_trees[loaded.pack.id] = tree
-        self._switcher_entries[loaded.pack.id] = entries
-        self._refresh_tree()
-        if self.current is None:
-            self._open_initial_article()
-        elif self.current.pack_id == loaded.pack.id:
-            self.open_ref(self.current, push=False)
+        elif isinstance(event, ev.StepFailed):
+            message = f"Could not build the {event.what} of {event.pack_name}: {event.message}"
+            self._notices.append(message)
+            status.showMessage(message, 10000)
 
-    def _on_load_progress(self, done: int, total: int) -> None:
+    def _on_load_progress(self, done: int, total: int, label: str) -> None:
+        if total <= 0:
+            self.progress.setRange(0, 0)
+            if label:
+                self.statusBar().showMessage(f"Opening content: {label} ({done:,} files)…")
+            return
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
         self.progress.setFormat(f"{done:,} / {total:,}")
 
     def _on_load_ended(self) -> None:
+        if self._queued_sources:  # added while this run was busy: their turn now
+            queued, self._queued_sources = self._queued_sources, []
+            self.load_sources(queued)
+            return
         self.progress.hide()
         self.cancel_button.hide()
         packs = self.library.packs
         problems = sum(len(self.library.loaded(p.id).problems) for p in packs)  # type: ignore[union-attr]
         articles = sum(1 for p in packs for a in p.articles.values() if not a.is_index)
-        message = f"{len(packs)} content packs, {articles:,} articles"
+        message = f"{plural(len(packs), 'content pack')}, {plural(articles, 'article')}"
         if problems:
-            message += f" — {problems} content problems (View → Content Problems)"
+            message += f" — {plural(problems, 'content problem')} (View → Content Problems)"
         if self._failures:
             message += " — could not open: " + "; ".join(f.message for f in self._failures)
         if self._notices:
@@ -464,6 +426,8 @@ class MainWindow(QMainWindow):
         self.packs_loaded.emit()
 
     def reload_packs(self) -> None:
+        """Drop every pack and load them all again (a run in progress is cancelled first)."""
+        self.cancel_loading()
         gc.unfreeze()  # the packs about to be dropped may be collected again
         sources = self.pack_sources()
         for pack in self.library.packs:

@@ -27,8 +27,9 @@ class TaskContext:
         self._signals = signals
         self.cancelled = threading.Event()
 
-    def progress(self, done: int, total: int) -> None:
-        _emit(self._signals, "progressed", done, total)
+    def progress(self, done: int, total: int, label: str = "") -> None:
+        """Report progress (``total`` 0: not known yet) and what is being worked on."""
+        _emit(self._signals, "progressed", done, total, label)
 
     def emit(self, value: object) -> None:
         """Deliver an intermediate result to ``on_partial`` (on the UI thread)."""
@@ -42,7 +43,7 @@ class TaskContext:
 class _TaskSignals(QObject):
     succeeded = Signal(object)
     failed = Signal(str)
-    progressed = Signal(int, int)
+    progressed = Signal(int, int, str)
     partial = Signal(object)
     ended = Signal()
 
@@ -100,7 +101,7 @@ class BackgroundTask:
         self._signals.failed.connect(callback)
         return self
 
-    def on_progress(self, callback: Callable[[int, int], None]) -> BackgroundTask:
+    def on_progress(self, callback: Callable[[int, int, str], None]) -> BackgroundTask:
         self._signals.progressed.connect(callback)
         return self
 

@@ -10,11 +10,11 @@ import pytest
 
 from nexus_desktop.knowledge.loader import (
     MAX_ARTICLE_BYTES,
-    LoadCancelled,
     PackError,
     default_pack_id,
     load_pack,
 )
+from nexus_desktop.core.cancel import Cancelled
 from nexus_desktop.knowledge.model import Severity
 from nexus_desktop.knowledge.naming import natural_key, readable_name
 from tests.conftest import write
@@ -205,12 +205,15 @@ def test_bad_pack_toml_is_a_problem(tmp_path: Path) -> None:
 def test_progress_and_cancellation(tmp_path: Path) -> None:
     for i in range(200):
         write(tmp_path, f"a/{i}.md", f"# {i}\n")
-    seen: list[tuple[int, int]] = []
-    load_pack(tmp_path, progress=lambda done, total: seen.append((done, total)))
-    assert seen[0] == (0, 200) and seen[-1] == (200, 200)
+    seen: list[tuple[int, int, str]] = []
+    load_pack(tmp_path, progress=lambda done, total, label="": seen.append((done, total, label)))
+    counted = [(done, total) for done, total, _label in seen if total]
+    assert counted[0] == (0, 200) and counted[-1] == (200, 200)
+    # Before the count is known, the folder being read is named.
+    assert any(total == 0 and label == "reading a" for _d, total, label in seen)
     cancel = threading.Event()
     cancel.set()
-    with pytest.raises(LoadCancelled):
+    with pytest.raises(Cancelled):
         load_pack(tmp_path, cancel=cancel)
 
 

@@ -1,0 +1,1 @@
+"""Tiny protocols shared by every layer (cancellation and progress); imports nothing else."""
