@@ -31,26 +31,30 @@ def build_window(
     builtin: bool = True,
     builtin_dir: Path | None = None,
     pool: QThreadPool | None = None,
+    read_only: str | None = None,
 ) -> MainWindow:
-    """The window as its first frame shows it: no services yet, nothing slow to import."""
+    """The window as its first frame shows it: no services yet, nothing slow to import.
+
+    ``content`` folders are registered as packs (written to the settings at once).
+    ``read_only`` is why nothing can be saved (from :meth:`AppPaths.prepare`), if so.
+    """
     # Workers run pure-Python loops (loading, rendering); a shorter GIL switch interval than
     # the default 5 ms lets the UI thread in sooner, so the window never stalls behind them.
     sys.setswitchinterval(0.001)
-    paths.ensure()
-    settings = Settings(paths.settings_file)
-    registered = [str(p) for p in settings.get("packs", [])]
+    if read_only is None:
+        read_only = paths.prepare()
+    settings = Settings(paths.settings_file, read_only=read_only is not None)
     for folder in content:
-        resolved = str(Path(folder).expanduser().resolve())
-        if resolved not in registered:
-            registered.append(resolved)
-    settings.set("packs", registered)
+        settings.add_to("packs", str(Path(folder).expanduser().resolve()))
     window = MainWindow(
         settings=settings,
         builtin_dir=(builtin_dir or builtin_content_dir()) if builtin else None,
         pool=pool,
     )
-    if settings.notice:
-        window.statusBar().showMessage(settings.notice, 15000)
+    notices = [n for n in (read_only, settings.notice, settings.problem) if n]
+    window.set_read_only(read_only)
+    if notices:
+        window.statusBar().showMessage(" ".join(notices), 20000)
     return window
 
 
@@ -76,13 +80,14 @@ def launch(
     paths: AppPaths,
     content: Sequence[str | os.PathLike[str]] = (),
     builtin: bool = True,
+    read_only: str | None = None,
 ) -> MainWindow:
     """Show the window as soon as it can paint; attach the services and load packs after that.
 
     Importing the content model and search, building PySide6's ``Qt`` enums and wiring the
     commands take longer than everything the first frame needs, so they wait for it.
     """
-    window = build_window(paths=paths, content=content, builtin=builtin)
+    window = build_window(paths=paths, content=content, builtin=builtin, read_only=read_only)
     window.show()
 
     def finish() -> None:
@@ -128,33 +133,86 @@ def create_application() -> QApplication:
     return app
 
 
+class _LogFile(logging.FileHandler):
+    """The log file, which gives up quietly (once) when it cannot be written: a full disk must
+    not print a "--- Logging error ---" traceback for every message."""
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 - logging's API
+        logging.getLogger().removeHandler(self)
+        self.close()
+        sys.stderr.write("nexus-desktop: the log file could not be written; logging stopped\n")
+
+
+def setup_logging(paths: AppPaths, *, read_only: bool) -> None:
+    """Log to the log folder; with nothing writable, only warnings go to stderr."""
+    root = logging.getLogger()
+    root.setLevel(logging.INFO)
+    handler: logging.Handler
+    try:
+        if read_only:
+            raise OSError("read-only")
+        handler = _LogFile(paths.log_dir / "nexus-desktop.log", encoding="utf-8", delay=True)
+    except OSError:
+        handler = logging.StreamHandler()
+        handler.setLevel(logging.WARNING)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+
+
+def check_content_folders(content: Sequence[str]) -> tuple[list[str], list[str]]:
+    """The folders that can be opened as packs, and a line for each that cannot (missing, or
+    obviously not a content pack, such as ``/`` or a home folder): those are not registered."""
+    from nexus_desktop.knowledge.files import not_a_pack_reason
+
+    good: list[str] = []
+    refused: list[str] = []
+    for folder in content:
+        path = Path(folder).expanduser()
+        if not path.is_dir():
+            refused.append(f"{folder}: no such folder")
+            continue
+        reason = not_a_pack_reason(path.resolve())
+        if reason:
+            refused.append(reason)
+        else:
+            good.append(folder)
+    return good, refused
+
+
+QUIT_GRACE_MS = 2500  # how long quitting waits for workers before leaving without them
+
+
 def run(
     *,
     paths: AppPaths | None = None,
     content: Sequence[str] = (),
     builtin: bool = True,
+    read_only: str | None = None,
 ) -> int:
-    """Start the GUI and return its exit code."""
+    """Start the GUI and return its exit code (exits the process if workers do not stop)."""
     paths = paths or app_paths()
-    paths.log_dir.mkdir(parents=True, exist_ok=True)  # the rest is made by build_window
-    logging.basicConfig(
-        filename=paths.log_dir / "nexus-desktop.log",
-        level=logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    if read_only is None:
+        read_only = paths.prepare()
+    setup_logging(paths, read_only=read_only is not None)
     app = create_application()
-    missing = [c for c in content if not Path(c).is_dir()]
-    window = launch(paths=paths, content=[c for c in content if c not in missing],
-                    builtin=builtin)  # fmt: skip
-    if missing:
+    good, refused = check_content_folders(content)
+    window = launch(paths=paths, content=good, builtin=builtin, read_only=read_only)
+    if refused:
         QtWidgets.QMessageBox.warning(
             window,
-            "Content folder not found",
-            "These folders do not exist and were not added:\n" + "\n".join(missing),
+            "Content folder not added",
+            "These folders were not opened as content packs:\n\n" + "\n".join(refused),
         )
     _quit_on_terminate(app)
     app.aboutToQuit.connect(window.save_state)  # also when the session ends or on SIGTERM
     code = app.exec()
     window.cancel_loading()
-    window.pool.waitForDone(10_000)  # no worker may outlive the objects it reports to
+    # Workers check their cancel flag often; one that does not stop in time (stuck in a slow
+    # file system, say) must not keep the app alive: everything worth keeping is saved by now.
+    if not window.pool.waitForDone(QUIT_GRACE_MS):
+        logging.getLogger(__name__).warning("workers still busy at quit; leaving without them")
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
     return code

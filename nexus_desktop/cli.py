@@ -85,10 +85,13 @@ def validate(argv: Sequence[str]) -> int:
 def _search_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="nexus-desktop search",
+        allow_abbrev=False,
         description='Full-text search. Query language: "exact phrase", prefix*, AND/OR/NOT, '
         "-term, and the filters area:, tag:, level:, pack:.",
     )
-    parser.add_argument("query", help="what to look for")
+    parser.add_argument(
+        "query", nargs="?", default=None, help='what to look for (a leading "-term" works too)'
+    )
     parser.add_argument(
         "--pack",
         metavar="DIR",
@@ -109,18 +112,29 @@ def search(argv: Sequence[str]) -> int:
 
     from nexus_desktop.core.cancel import Cancelled
     from nexus_desktop.knowledge.loader import PackError, load_pack
-    from nexus_desktop.paths import app_paths, builtin_content_dir
+    from nexus_desktop.paths import DataDirError, app_paths, builtin_content_dir
     from nexus_desktop.services.search import SearchService
     from nexus_desktop.services.settings import Settings
 
-    args = _search_parser().parse_args(argv)
-    paths = app_paths(args.data_dir).ensure()
+    parser = _search_parser()
+    args, extra = parser.parse_known_args(argv)
+    # "-tar" (exclude tar) looks like an option to argparse: anything it does not know is query.
+    words = ([args.query] if args.query is not None else []) + extra
+    if not words:
+        parser.error("the query is missing")
+    query = " ".join(words)
+    paths = app_paths(args.data_dir)
+    try:
+        read_only = paths.prepare()
+    except DataDirError as exc:
+        print(f"nexus-desktop: {exc}", file=sys.stderr)
+        return 2
     if args.pack:
         folders = [(Path(p), False) for p in args.pack]
     else:
-        registered = Settings(paths.settings_file).get("packs", [])
+        registered = Settings(paths.settings_file, read_only=read_only is not None).get("packs")
         folders = [(builtin_content_dir(), True)] + [(Path(p), False) for p in registered]
-    service = SearchService(paths.cache_dir)
+    service = SearchService(paths.cache_dir, read_only=read_only is not None)
     packs = []
     for folder, builtin in folders:
         try:
@@ -141,7 +155,7 @@ def search(argv: Sequence[str]) -> int:
         if report.notice:
             print(report.notice, file=sys.stderr)
         packs.append(pack)
-    results = service.search(args.query, packs, limit=max(1, args.limit))
+    results = service.search(query, packs, limit=max(1, args.limit))
     for notice in results.notices:
         print(notice, file=sys.stderr)
     if args.json:
@@ -196,12 +210,22 @@ def prepare_gui_start(data_dir: str | None = None) -> AppPaths:
     return app_paths(data_dir)
 
 
+def _tolerant_output() -> None:
+    """File names that are not valid UTF-8 (or text the terminal cannot encode) are printed
+    escaped, never as a UnicodeEncodeError."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``nexus-desktop`` and ``python -m nexus_desktop``."""
     if getattr(sys, "frozen", False):
         import multiprocessing
 
         multiprocessing.freeze_support()  # the frozen app indexes in child processes
+    _tolerant_output()
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list and args_list[0] == "validate":
         return validate(args_list[1:])
@@ -209,6 +233,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return search(args_list[1:])
     args = _gui_parser().parse_args(args_list)
     paths = prepare_gui_start(args.data_dir)
+    from nexus_desktop.paths import DataDirError
+
+    try:
+        read_only = paths.prepare()
+    except DataDirError as exc:
+        print(f"nexus-desktop: {exc}", file=sys.stderr)
+        return 2
     from nexus_desktop.app import run
 
-    return run(paths=paths, content=args.content, builtin=not args.no_builtin)
+    return run(paths=paths, content=args.content, builtin=not args.no_builtin, read_only=read_only)

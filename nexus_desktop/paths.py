@@ -34,10 +34,69 @@ class AppPaths(NamedTuple):
         return self.config_dir / "settings.json"
 
     def ensure(self) -> AppPaths:
-        """Create the folders if they are missing; return self."""
+        """Create the folders if they are missing; return self.
+
+        Raises :class:`DataDirError` when a file is in the way, and ``OSError`` when a folder
+        cannot be created (see :meth:`prepare`, which tells read-only apart).
+        """
         for folder in (self.data_dir, self.config_dir, self.cache_dir, self.log_dir):
-            folder.mkdir(parents=True, exist_ok=True)
+            _make_folder(folder)
         return self
+
+    def prepare(self) -> str | None:
+        """Create the folders where possible and find out whether anything can be saved.
+
+        Returns None when the folders are writable, or a sentence saying why nothing can be
+        saved (a read-only disk or folder): the app then opens and reads, and says so. Raises
+        :class:`DataDirError` when the folders cannot be used at all (a file in the way).
+        """
+        problem: str | None = None
+        for folder in (self.data_dir, self.config_dir, self.cache_dir, self.log_dir):
+            try:
+                _make_folder(folder)
+            except DataDirError:
+                raise
+            except OSError as exc:
+                problem = problem or _read_only_reason(exc)
+        if problem is None:
+            probe = self.config_dir / f".write-test-{os.getpid()}"
+            try:
+                probe.touch()
+                probe.unlink()
+            except OSError as exc:
+                problem = _read_only_reason(exc)
+        return problem
+
+
+class DataDirError(Exception):
+    """The data folder cannot be used at all (e.g. ``--data-dir`` names a file)."""
+
+
+def _make_folder(folder: Path) -> None:
+    blocking = _file_in_the_way(folder)
+    if blocking is not None:
+        raise DataDirError(f"{blocking} is a file, not a folder: choose another data folder")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError) as exc:
+        raise DataDirError(f"cannot use {folder} as a folder: {exc.strerror}") from exc
+
+
+def _file_in_the_way(folder: Path) -> Path | None:
+    """The nearest existing path at or above ``folder`` if it is not a folder."""
+    for candidate in (folder, *folder.parents):
+        try:
+            if candidate.exists():
+                return None if candidate.is_dir() else candidate
+        except OSError:
+            return None
+    return None
+
+
+def _read_only_reason(exc: OSError) -> str:
+    from nexus_desktop.core.errors import describe_os_error
+
+    return describe_os_error(exc, "Nothing can be saved") + "; the app opens read-only."
 
 
 def app_paths(data_dir: str | os.PathLike[str] | None = None) -> AppPaths:

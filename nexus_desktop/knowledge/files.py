@@ -18,11 +18,11 @@ _FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
 _FLAGS |= getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 
 
-class NotRegularFile(OSError):
+class NotRegularFileError(OSError):
     """A FIFO, device, socket or folder where a content file was expected."""
 
 
-class FileTooLarge(OSError):
+class FileTooLargeError(OSError):
     """More bytes than the limit (whatever ``stat`` said)."""
 
     def __init__(self, path: Path, size: int, limit: int) -> None:
@@ -51,15 +51,15 @@ def kind_of(mode: int) -> str:
 def read_limited(path: Path, limit: int = MAX_ARTICLE_BYTES) -> bytes:
     """The bytes of the regular file at ``path``, at most ``limit`` of them.
 
-    Raises :class:`NotRegularFile`, :class:`FileTooLarge` or another ``OSError``.
+    Raises :class:`NotRegularFileError`, :class:`FileTooLargeError` or another ``OSError``.
     """
     fd = os.open(path, _FLAGS)
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise NotRegularFile(f"{path.name} is {kind_of(info.st_mode)}, not a regular file")
+            raise NotRegularFileError(f"{path.name} is {kind_of(info.st_mode)}, not a regular file")
         if info.st_size > limit:
-            raise FileTooLarge(path, info.st_size, limit)
+            raise FileTooLargeError(path, info.st_size, limit)
         chunks: list[bytes] = []
         total = 0
         while True:
@@ -69,7 +69,7 @@ def read_limited(path: Path, limit: int = MAX_ARTICLE_BYTES) -> bytes:
             chunks.append(chunk)
             total += len(chunk)
             if total > limit:  # stat said less: the file grew, or lies about its size
-                raise FileTooLarge(path, total, limit)
+                raise FileTooLargeError(path, total, limit)
         return b"".join(chunks)
     finally:
         os.close(fd)
@@ -94,3 +94,31 @@ def safe_text(name: str) -> str:
                 raw += char.encode()
         return raw.decode("utf-8", "replace")
     return name
+
+
+_SYSTEM_FOLDERS = frozenset(
+    {"/bin", "/boot", "/dev", "/etc", "/lib", "/lib64", "/proc", "/run", "/sbin", "/sys",
+     "/usr", "/var", "/System", "/Library", "/Applications", "/Volumes", "/private"}
+)  # fmt: skip
+
+
+def not_a_pack_reason(root: Path) -> str | None:
+    """Why ``root`` (resolved) is obviously not a content pack, or None.
+
+    A filesystem root, a home folder or a system folder would mean reading a whole disk.
+    """
+    advice = "choose the folder that holds your Markdown files"
+    if root.parent == root:
+        return f"{root} is the root of a disk, not a content pack: {advice}"
+    try:
+        home = Path.home().resolve()
+    except (OSError, RuntimeError):
+        home = None
+    if root == home:
+        return f"{root} is your home folder, not a content pack: {advice}"
+    top_level_windows = os.name == "nt" and root.parent == Path(root.anchor)
+    if str(root) in _SYSTEM_FOLDERS or (
+        top_level_windows and root.name.lower() in ("windows", "program files")
+    ):
+        return f"{root} is a system folder, not a content pack: {advice}"
+    return None

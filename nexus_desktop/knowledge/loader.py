@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from pathlib import Path
 
-from nexus_desktop.core.cancel import CancelToken, Cancelled, ProgressFn, check
+from nexus_desktop.core.cancel import Cancelled, CancelToken, ProgressFn, check
 from nexus_desktop.knowledge.files import (
     MAX_ARTICLE_BYTES,
-    FileTooLarge,
-    NotRegularFile,
+    FileTooLargeError,
+    NotRegularFileError,
     kind_of,
+    not_a_pack_reason,
     read_limited,
     safe_text,
 )
@@ -155,32 +156,6 @@ def load_pack(
     return pack
 
 
-_SYSTEM_FOLDERS = frozenset(
-    {"/bin", "/boot", "/dev", "/etc", "/lib", "/lib64", "/proc", "/run", "/sbin", "/sys",
-     "/usr", "/var", "/System", "/Library", "/Applications", "/Volumes", "/private"}
-)  # fmt: skip
-
-
-def not_a_pack_reason(root: Path) -> str | None:
-    """Why ``root`` (resolved) is obviously not a content pack, or None.
-
-    A filesystem root, a home folder or a system folder would mean reading a whole disk.
-    """
-    shown = str(root)
-    if root.parent == root:
-        return f"{shown} is the root of a disk, not a content pack: choose the folder that holds your Markdown files"
-    try:
-        home = Path.home().resolve()
-    except (OSError, RuntimeError):
-        home = None
-    if root == home:
-        return f"{shown} is your home folder, not a content pack: choose the folder that holds your Markdown files"
-    if shown in _SYSTEM_FOLDERS or (os.name == "nt" and root.parent.parent == root.parent
-                                    and root.name.lower() in ("windows", "program files")):  # fmt: skip
-        return f"{shown} is a system folder, not a content pack"
-    return None
-
-
 def default_pack_id(root: Path) -> str:
     """A stable id for a folder without ``nexus-pack.toml``: its name plus a hash of its path."""
     slug = _SLUG.sub("-", root.name.lower()).strip("-") or "pack"
@@ -241,7 +216,9 @@ def _walk(
             with os.scandir(folder) as scan:
                 entries = sorted(scan, key=lambda e: e.name)
         except OSError as exc:
-            out.problems.append(Problem(Severity.ERROR, folder, f"cannot read folder: {exc.strerror or exc}"))
+            out.problems.append(
+                Problem(Severity.ERROR, folder, f"cannot read folder: {exc.strerror or exc}")
+            )
             continue
         out.entries += len(entries)
         if out.entries > MAX_WALK_ENTRIES:
@@ -344,7 +321,7 @@ def _load_article(
     article_id = ArticleId(stem_rel)
     try:
         raw = read_limited(path, MAX_ARTICLE_BYTES)
-    except FileTooLarge as exc:
+    except FileTooLargeError as exc:
         limit = MAX_ARTICLE_BYTES // (1024 * 1024)
         problems.append(
             Problem(
@@ -355,7 +332,7 @@ def _load_article(
             )
         )
         return
-    except NotRegularFile as exc:
+    except NotRegularFileError as exc:
         problems.append(Problem(Severity.ERROR, path, f"{exc}; skipped", kind="not-a-file"))
         return
     except OSError as exc:

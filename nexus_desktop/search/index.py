@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,7 +22,8 @@ from typing import Any
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
-from nexus_desktop.core.cancel import CancelToken, Cancelled, ProgressFn
+from nexus_desktop.core.cancel import CancelToken, ProgressFn, check
+from nexus_desktop.core.filelock import FileLock, LockUnavailableError
 from nexus_desktop.knowledge.files import read_limited
 from nexus_desktop.knowledge.loader import read_article_text
 from nexus_desktop.knowledge.model import Article, Pack
@@ -104,36 +108,88 @@ def article_document(pack: Pack, article: Article, text: str, digest: str) -> di
     }
 
 
-class PackIndex:
-    """The search index of one pack."""
+class IndexBusyError(Exception):
+    """Another process is writing this index (or rebuilding it) right now."""
 
-    def __init__(self, cache_dir: Path, pack: Pack, *, seed: Path | None = None) -> None:
+
+LOCK_WAIT_SECONDS = 30.0  # how long an update waits for another process's update to finish
+
+
+class PackIndex:
+    """The search index of one pack.
+
+    Readers never take a lock: they read the last committed version (Whoosh writes a new table
+    of contents atomically). Writers (an update, a rebuild, copying the shipped seed) hold an
+    inter-process lock on ``<dir>.lock``, so two processes never write one index, and a
+    process that cannot have the lock waits or reads; it never rebuilds over a live writer.
+    A rebuild is written beside the old index and swapped in when complete. With
+    ``read_only`` (a read-only data folder) nothing is written: a missing or damaged index is
+    built in memory instead.
+    """
+
+    def __init__(
+        self, cache_dir: Path, pack: Pack, *, seed: Path | None = None, read_only: bool = False
+    ) -> None:
         self.pack = pack
         self.seed = seed  # a prebuilt index shipped with the app, copied in on first use
+        self.read_only = read_only
         self.dir = index_dir_for(cache_dir, pack)
+        self.lock_path = self.dir.with_name(f"{self.dir.name}.lock")
         self._index: Any = None
         self._searcher: Any = None
 
     # -- opening ---------------------------------------------------------------------------
     def open(self) -> str | None:
-        """Open the index, creating or rebuilding it as needed; return a notice if rebuilt."""
-        notice = None
+        """Open the index for reading; return a notice if it had to be (re)built.
+
+        Raises :class:`IndexBusyError` when it needs building and another process is at it.
+        """
+        problem = self._problem()
+        if problem is None:
+            try:
+                self._open_existing()
+                return None
+            except Exception:  # noqa: BLE001 - any failure to read derived data means rebuild
+                problem = "damaged"
+        if self.read_only:
+            self._build_in_memory()
+            return None if problem == "missing" else self._rebuilt_notice(problem)
+        try:
+            self.lock_path.parent.mkdir(parents=True, exist_ok=True)
+            lock = FileLock(self.lock_path).acquire()
+        except LockUnavailableError:
+            raise IndexBusyError(self.pack.name) from None
+        except OSError:  # the cache cannot be written after all: search from memory
+            self.read_only = True
+            self._build_in_memory()
+            return None
+        with lock:
+            return self._repair_locked()
+
+    def _repair_locked(self) -> str | None:
+        """Under the lock: make the on-disk index readable again (it may have been fixed by
+        the process that held the lock before us); a notice when something was rebuilt."""
         problem = self._problem()
         if problem == "missing" and self._copy_seed():
             problem = self._problem()
-        if problem is not None:
-            if problem != "missing":
-                notice = f"The search index of “{self.pack.name}” was {problem}; rebuilding it."
-            self.reset()
-        else:
+        if problem is None:
             try:
-                self._index = whoosh_index.open_dir(str(self.dir), indexname=INDEX_NAME)
-                with self._index.searcher() as searcher:
-                    searcher.doc_count()
-            except Exception:  # noqa: BLE001 - any failure to read derived data means rebuild
-                notice = f"The search index of “{self.pack.name}” was damaged; rebuilding it."
-                self.reset()
-        return notice
+                self._open_existing()
+                return None
+            except Exception:  # noqa: BLE001
+                problem = "damaged"
+        self._rebuild_locked(fill=False)
+        return None if problem == "missing" else self._rebuilt_notice(problem)
+
+    def _rebuilt_notice(self, problem: str) -> str:
+        return f"The search index of “{self.pack.name}” was {problem}; rebuilding it."
+
+    def _open_existing(self) -> None:
+        index = whoosh_index.open_dir(str(self.dir), indexname=INDEX_NAME, readonly=True)
+        with index.searcher() as searcher:
+            searcher.doc_count()
+        self._index = index
+        self._searcher = None
 
     def _copy_seed(self) -> bool:
         """Start from the shipped index (the update then only checks what differs)."""
@@ -144,7 +200,7 @@ class PackIndex:
             if meta.get("schema") != SCHEMA_VERSION or meta.get("pack") != self.pack.id:
                 return False
             shutil.rmtree(self.dir, ignore_errors=True)
-            shutil.copytree(self.seed, self.dir)
+            shutil.copytree(self.seed, self.dir, ignore=shutil.ignore_patterns("*WRITELOCK*"))
         except (OSError, ValueError):
             shutil.rmtree(self.dir, ignore_errors=True)
             return False
@@ -158,23 +214,106 @@ class PackIndex:
             data = json.loads(meta.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return "damaged"
+        if not isinstance(data, dict):
+            return "damaged"
         if data.get("schema") != SCHEMA_VERSION:
             return "made by an older version"
         return None  # whether Whoosh can read it is found out by opening it, once
 
-    def reset(self) -> None:
-        """Delete whatever is on disk and create an empty index."""
-        self._searcher = None
-        shutil.rmtree(self.dir, ignore_errors=True)
-        self.dir.mkdir(parents=True, exist_ok=True)
-        self._index = whoosh_index.create_in(str(self.dir), build_schema(), indexname=INDEX_NAME)
-        (self.dir / "meta.json").write_text(
-            json.dumps(
-                {"schema": SCHEMA_VERSION, "pack": self.pack.id, "root": str(self.pack.root)}
-            ),
-            encoding="utf-8",
-        )
+    def healthy(self) -> bool:
+        """Whether the index on disk (or in memory) can be opened and read afresh."""
+        if self.read_only and self._index is not None and self._problem() is not None:
+            return True  # the in-memory index
+        try:
+            index = whoosh_index.open_dir(str(self.dir), indexname=INDEX_NAME, readonly=True)
+            with index.searcher() as searcher:
+                searcher.doc_count()
+                for _fields in searcher.all_stored_fields():
+                    break
+        except Exception:  # noqa: BLE001
+            return False
+        return True
 
+    # -- (re)building ----------------------------------------------------------------------
+    def reset(self) -> None:
+        """Replace the index with an empty one (under the lock: waits for other writers)."""
+        with self._write_lock(None):
+            self._rebuild_locked(fill=False)
+
+    def rebuild(
+        self, *, progress: ProgressFn | None = None, cancel: CancelToken | None = None
+    ) -> IndexReport:
+        """Build the whole index again beside the old one, then swap it in."""
+        if self.read_only:
+            self._build_in_memory()
+            return IndexReport(added=len(self._articles()))
+        with self._write_lock(cancel):
+            return self._rebuild_locked(fill=True, progress=progress, cancel=cancel)
+
+    def _rebuild_locked(
+        self,
+        *,
+        fill: bool,
+        progress: ProgressFn | None = None,
+        cancel: CancelToken | None = None,
+    ) -> IndexReport:
+        fresh = self.dir.with_name(f"{self.dir.name}.new-{os.getpid()}-{threading.get_ident()}")
+        shutil.rmtree(fresh, ignore_errors=True)
+        fresh.mkdir(parents=True)
+        try:
+            index = whoosh_index.create_in(str(fresh), build_schema(), indexname=INDEX_NAME)
+            report = IndexReport()
+            if fill:
+                report = self._apply(index, fresh, {}, progress, cancel)
+            (fresh / "meta.json").write_text(
+                json.dumps(
+                    {"schema": SCHEMA_VERSION, "pack": self.pack.id, "root": str(self.pack.root)}
+                ),
+                encoding="utf-8",
+            )
+            self._swap_in(fresh)
+        except BaseException:
+            shutil.rmtree(fresh, ignore_errors=True)
+            raise
+        self._open_existing()
+        return report
+
+    def optimize(self) -> None:
+        """Merge every segment into one (for the shipped seed)."""
+        with self._write_lock(None):
+            whoosh_index.open_dir(str(self.dir), indexname=INDEX_NAME).optimize()
+        self._open_existing()
+
+    def _swap_in(self, fresh: Path) -> None:
+        """Put ``fresh`` where the index lives. Readers of the old one keep their open files."""
+        old = self.dir.with_name(f"{self.dir.name}.old-{os.getpid()}-{threading.get_ident()}")
+        if self.dir.exists():
+            os.replace(self.dir, old)
+        os.replace(fresh, self.dir)
+        shutil.rmtree(old, ignore_errors=True)
+
+    def _build_in_memory(self) -> None:
+        from whoosh.filedb.filestore import RamStorage
+
+        storage = RamStorage()
+        index = storage.create_index(build_schema(), indexname=INDEX_NAME)
+        self._apply(index, None, {}, None, None)
+        self._index = index
+        self._searcher = None
+
+    def _write_lock(self, cancel: CancelToken | None) -> FileLock:
+        """The index's lock, waiting (cancellably) up to ``LOCK_WAIT_SECONDS`` for it."""
+        self.lock_path.parent.mkdir(parents=True, exist_ok=True)
+        deadline = time.monotonic() + LOCK_WAIT_SECONDS
+        while True:
+            check(cancel, self.pack.name)
+            try:
+                return FileLock(self.lock_path, timeout=0.2).acquire()
+            except LockUnavailableError:
+                if time.monotonic() >= deadline:
+                    raise IndexBusyError(self.pack.name) from None
+
+    # -- reading ---------------------------------------------------------------------------
     def _read_manifest(self) -> dict[str, tuple[str, str]]:
         """What is indexed: article id -> (content digest, file stamp). Cheap to read, unlike
         the stored fields; a missing or damaged manifest only means every file is re-checked."""
@@ -182,17 +321,21 @@ class PackIndex:
             data = json.loads((self.dir / "manifest.json").read_text(encoding="utf-8"))
             return {key: (value[0], value[1]) for key, value in data.items()}
         except (OSError, ValueError, TypeError, IndexError, AttributeError):
-            with self._index.searcher() as searcher:
+            with self.whoosh.searcher() as searcher:
                 return {
                     fields["id"]: (fields.get("digest", ""), "")
                     for fields in searcher.all_stored_fields()
                     if fields.get("kind") == "article"
                 }
 
-    def _write_manifest(self, manifest: dict[str, tuple[str, str]]) -> None:
-        tmp = self.dir / "manifest.json.tmp"
-        tmp.write_text(json.dumps(manifest), encoding="utf-8")
-        tmp.replace(self.dir / "manifest.json")
+    def _write_manifest(self, folder: Path, manifest: dict[str, tuple[str, str]]) -> None:
+        tmp = folder / f"manifest.json.{os.getpid()}.tmp"
+        try:
+            tmp.write_text(json.dumps(manifest), encoding="utf-8")
+            tmp.replace(folder / "manifest.json")
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
 
     def searcher(self) -> Any:
         """A searcher kept open between queries (opening one reads every segment), refreshed
@@ -203,6 +346,11 @@ class PackIndex:
         elif not current.up_to_date():
             current = self._searcher = current.refresh()
         return current
+
+    def reopen(self) -> None:
+        """Forget the open index and searcher (the next search opens the files afresh)."""
+        self._index = None
+        self._searcher = None
 
     @property
     def is_open(self) -> bool:
@@ -215,25 +363,78 @@ class PackIndex:
         return self._index
 
     # -- updating --------------------------------------------------------------------------
+    def _articles(self) -> list[Article]:
+        return [a for a in self.pack.articles.values() if not a.is_index]
+
+    def _plan(self) -> tuple[dict[str, tuple[str, str]], bool]:
+        """The manifest, and whether any article was added, removed or touched since."""
+        known = self._read_manifest()
+        articles = self._articles()
+        if set(known) != {a.id for a in articles}:
+            return known, True
+        for article in articles:
+            try:
+                info = article.path.stat()
+            except OSError:
+                continue
+            if f"{info.st_mtime_ns}:{info.st_size}:{article.title}" != known[article.id][1]:
+                return known, True
+        return known, False
+
     def update(
         self, *, progress: ProgressFn | None = None, cancel: CancelToken | None = None
     ) -> IndexReport:
-        """Bring the index in line with the pack: add, re-index and remove what changed."""
-        notice = self.open()
-        # A lock file left by a process that died is harmless: Whoosh locks with flock(), which
-        # the OS releases when the process ends. A live writer elsewhere raises LockError.
-        known = self._read_manifest()
-        articles = [a for a in self.pack.articles.values() if not a.is_index]
+        """Bring the index in line with the pack: add, re-index and remove what changed.
+
+        When nothing changed no lock is taken (readers, like the CLI's search, never block
+        each other). When another process is writing, this waits for it (up to
+        ``LOCK_WAIT_SECONDS``), then checks again what is left to do.
+        """
+        notice = None
+        try:
+            notice = self.open()
+            known, changed = self._plan()
+        except IndexBusyError:
+            known, changed = {}, True
+        if not changed:
+            return IndexReport(unchanged=len(self._articles()), notice=notice)
+        if self.read_only:
+            if not self.dir.exists() or self._problem() is not None:
+                return IndexReport(unchanged=len(self._articles()), notice=notice)
+            self._build_in_memory()  # the files changed but cannot be re-indexed on disk
+            return IndexReport(
+                changed=len(self._articles()),
+                notice=f"The search index of “{self.pack.name}” is out of date and the data "
+                "folder is read-only: it was rebuilt in memory for this session.",
+            )
+        with self._write_lock(cancel):
+            repaired = self._repair_locked()
+            notice = notice or repaired
+            known = self._read_manifest()  # another process may have done part of the work
+            index = whoosh_index.open_dir(str(self.dir), indexname=INDEX_NAME)
+            report = self._apply(index, self.dir, known, progress, cancel)
+        self._open_existing()
+        return IndexReport(report.added, report.changed, report.removed, report.unchanged, notice)
+
+    def _apply(
+        self,
+        index: Any,
+        folder: Path | None,
+        known: dict[str, tuple[str, str]],
+        progress: ProgressFn | None,
+        cancel: CancelToken | None,
+    ) -> IndexReport:
+        """Write what differs from ``known`` into ``index`` (kept in ``folder``, or in memory)."""
+        articles = self._articles()
         current = {a.id for a in articles}
-        writer = self._index.writer(limitmb=128)
+        writer = index.writer(limitmb=128)
         added = changed = unchanged = restamped = 0
         manifest = dict(known)
         try:
             for done, article in enumerate(articles):
-                if cancel is not None and cancel.is_set():
-                    raise Cancelled(self.pack.name)
+                check(cancel, self.pack.name)
                 if progress is not None and done % 64 == 0:
-                    progress(done, len(articles))
+                    progress(done, len(articles), self.pack.name)
                 old_digest, old_stamp = known.get(article.id, (None, None))
                 try:
                     info = article.path.stat()
@@ -255,12 +456,12 @@ class PackIndex:
                 except OSError:
                     continue
                 manifest[article.id] = (digest, stamp)
-                document = article_document(self.pack, article, text, digest)
+                # update_document whatever the manifest says: after a crash between a commit
+                # and the manifest's write, a document may already be there.
+                writer.update_document(**article_document(self.pack, article, text, digest))
                 if old_digest is None:
-                    writer.add_document(**document)
                     added += 1
                 else:
-                    writer.update_document(**document)
                     changed += 1
             removed = 0
             for article_id in set(known) - current:
@@ -275,11 +476,11 @@ class PackIndex:
             self._searcher = None
         else:
             writer.cancel()
-        if added or changed or removed or restamped:
-            self._write_manifest(manifest)
+        if folder is not None and (added or changed or removed or restamped):
+            self._write_manifest(folder, manifest)
         if progress is not None:
-            progress(len(articles), len(articles))
-        return IndexReport(added, changed, removed, unchanged, notice)
+            progress(len(articles), len(articles), self.pack.name)
+        return IndexReport(added, changed, removed, unchanged)
 
 
 def _merge_into_largest(writer: Any, segments: list[Any]) -> list[Any]:

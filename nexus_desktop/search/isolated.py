@@ -8,7 +8,7 @@ import queue
 from pathlib import Path
 from typing import Any
 
-from nexus_desktop.core.cancel import CancelToken, Cancelled, ProgressFn
+from nexus_desktop.core.cancel import Cancelled, CancelToken, ProgressFn
 from nexus_desktop.search.index import IndexReport
 
 POLL_SECONDS = 0.05

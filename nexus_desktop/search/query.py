@@ -13,12 +13,95 @@ from whoosh.query import AndNot, Every, Or, Query, Term
 from nexus_desktop.search.analysis import stem
 from nexus_desktop.search.results import SearchHit, SearchResults
 
-__all__ = ["SearchHit", "SearchResults", "make_snippet", "match_pattern", "run_search", "suggest"]
+__all__ = [
+    "ParsedQuery",
+    "SearchHit",
+    "SearchResults",
+    "make_snippet",
+    "match_pattern",
+    "prepare_query",
+    "run_search",
+    "suggest",
+]
 
 SEARCH_FIELDS = ("title", "headings", "body")
 FILTER_FIELDS = {"area": "area", "tag": "tags", "tags": "tags", "level": "level", "pack": "pack"}
 _FILTER = re.compile(r"\b(area|tag|tags|level|pack):(\"[^\"]*\"|\S+)", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z][A-Za-z_]{2,}")
+
+# What one query may ask of an index. Beyond these, queries get slow (the cost grows with
+# every term, and Whoosh's query tree recurses once per term) without finding anything better.
+MAX_QUERY_CHARS = 2000
+MAX_WORDS = 24
+MAX_WORD_CHARS = 64
+MIN_WILDCARD_PREFIX = 2  # "ab*" is fine; "*", "**" and "a*" would expand to most of the index
+MAX_WILDCARDS = 4
+MAX_SUGGEST_WORDS = 6
+MAX_SUGGEST_WORD_CHARS = 30
+SEARCH_SECONDS = 0.8  # a backstop: collecting hits stops after this (partial results)
+_TOKEN = re.compile(r'"[^"]*"?|\S+')
+_OPERATORS = frozenset({"AND", "OR", "NOT"})
+
+
+class ParsedQuery:
+    """A query as typed, made safe to run: at most :data:`MAX_WORDS` words of at most
+    :data:`MAX_WORD_CHARS` characters, wildcards only after a real prefix, ``?`` taken as
+    punctuation. ``notices`` say, in words, what was changed and why."""
+
+    __slots__ = ("notices", "original", "text")
+
+    def __init__(self, text: str, original: str, notices: tuple[str, ...]) -> None:
+        self.text = text
+        self.original = original
+        self.notices = notices
+
+    def __repr__(self) -> str:
+        return f"ParsedQuery({self.text!r})"
+
+
+def prepare_query(text: str) -> ParsedQuery:
+    """Trim ``text`` to what an index can answer quickly (see :class:`ParsedQuery`)."""
+    original = text
+    notices: list[str] = []
+    if len(text) > MAX_QUERY_CHARS:
+        text = text[:MAX_QUERY_CHARS]
+    text = text.replace("?", " ").replace("\x00", " ")
+    kept: list[str] = []
+    words = wildcards = 0
+    shortened = trimmed = unwild = False
+    for match in _TOKEN.finditer(text):
+        token = match.group(0)
+        if token in _OPERATORS:
+            kept.append(token)
+            continue
+        count = max(1, len(token.split()))
+        if words + count > MAX_WORDS:
+            trimmed = True
+            break
+        words += count
+        if len(token) > MAX_WORD_CHARS and not token.startswith('"'):
+            token = token[:MAX_WORD_CHARS]
+            shortened = True
+        if "*" in token:
+            prefix = re.match(r"[-+]?(?:\w+:)?(\w*)", token)
+            literal = prefix.group(1) if prefix else ""
+            wildcards += 1
+            if len(literal) < MIN_WILDCARD_PREFIX or wildcards > MAX_WILDCARDS:
+                token = token.replace("*", "")
+                unwild = True
+        kept.append(token)
+    if len(original) > MAX_QUERY_CHARS or trimmed:
+        notices.append(f"Only the first {MAX_WORDS} words of a long query are searched.")
+    if shortened:
+        notices.append(f"Words longer than {MAX_WORD_CHARS} characters were shortened.")
+    if unwild:
+        notices.append(
+            f"“*” needs at least {MIN_WILDCARD_PREFIX} letters before it (and at most "
+            f"{MAX_WILDCARDS} per query); the others were searched as plain words."
+        )
+    while kept and kept[-1] in _OPERATORS:
+        kept.pop()
+    return ParsedQuery(" ".join(kept).strip(), original, tuple(notices))
 
 
 def match_pattern(words: list[str]) -> str | None:
@@ -95,7 +178,8 @@ def make_parser(
         fieldboosts={"title": 3.0, "headings": 1.5},
         group=qparser.AndGroup if match_all else qparser.OrGroup.factory(0.9),
     )
-    parser.add_plugin(qparser.FuzzyTermPlugin())
+    # Ranges ("[a TO z]") enumerate the vocabulary and are not part of the query language.
+    parser.remove_plugin_class(qparser.RangePlugin)
     return parser
 
 
@@ -150,11 +234,15 @@ def query_terms(text: str) -> list[str]:
 
 
 def run_search(
-    searcher: Any, text: str, *, limit: int = 20, match_all: bool = True
+    searcher: Any, query_text: ParsedQuery | str, *, limit: int = 20, match_all: bool = True
 ) -> tuple[list[dict[str, Any]], int]:
     """Search one index; returns the stored fields of the top hits (with ``score``) and an
-    estimate of how many documents match. ``match_all`` asks for every word (AND, cheap)."""
-    words, filters = split_filters(text)
+    estimate of how many documents match. ``match_all`` asks for every word (AND, cheap).
+
+    A plain string is prepared first (:func:`prepare_query`)."""
+    if isinstance(query_text, str):
+        query_text = prepare_query(query_text)
+    words, filters = split_filters(query_text.text)
     restrict = None
     for fieldname, value in filters:
         term = Term(fieldname, value)
@@ -169,13 +257,30 @@ def run_search(
     query = parse_query(words, searcher.schema, match_all=match_all, fields=search_fields)
     if restrict is not None:
         query = query & restrict if not isinstance(query, Every) else restrict
-    results = searcher.search(query, limit=limit)
+    results = _collect(searcher, query, limit)
     found: list[dict[str, Any]] = []
     for hit in results:
         fields = dict(hit.fields())
         fields["score"] = hit.score
         found.append(fields)
     return found, results.estimated_length()
+
+
+def _collect(searcher: Any, query: Query, limit: int) -> Any:
+    """The top hits, collected for at most ``SEARCH_SECONDS`` (then what was found so far)."""
+    from whoosh.collectors import TimeLimit, TimeLimitCollector
+
+    collector = TimeLimitCollector(
+        searcher.collector(limit=limit), timelimit=SEARCH_SECONDS, use_alarm=False
+    )
+    try:
+        searcher.search_with_collector(query, collector)
+    except TimeLimit:
+        pass
+    finally:
+        if collector.timer is not None:
+            collector.timer.cancel()
+    return collector.results()
 
 
 COMMON_SHARE = 0.15  # a word in more than 15% of documents says little on its own
@@ -209,9 +314,18 @@ def suggest(searcher: Any, text: str) -> str | None:
     corrector = searcher.corrector("spell")
     changed = False
     out = []
+    tried = 0
     for word in re.findall(r"\S+", words):
         lowered = word.lower()
-        if _WORD.fullmatch(word) and lowered not in ("and", "or", "not"):
+        # The corrector's cost grows with a word's length: long words and long queries are
+        # not typos worth a suggestion.
+        if (
+            tried < MAX_SUGGEST_WORDS
+            and len(word) <= MAX_SUGGEST_WORD_CHARS
+            and _WORD.fullmatch(word)
+            and lowered not in ("and", "or", "not")
+        ):
+            tried += 1
             has_it = searcher.reader().frequency("spell", lowered) > 0
             if not has_it:
                 options = corrector.suggest(lowered, limit=1, maxdist=2)

@@ -22,10 +22,10 @@ def build_seed(out: Path, content: Path | None = None) -> Path:
     with tempfile.TemporaryDirectory() as tmp:
         index = PackIndex(Path(tmp), pack)
         index.update()
-        index.whoosh.optimize()
+        index.optimize()
         shutil.rmtree(out, ignore_errors=True)
         out.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copytree(index.dir, out)
+        shutil.copytree(index.dir, out, ignore=shutil.ignore_patterns("*WRITELOCK*"))
     return out
 
 

@@ -7,13 +7,14 @@ UI runs it on a worker thread and dispatches on the event's type.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from nexus_desktop.core.cancel import CancelToken, Cancelled, ProgressFn
+from nexus_desktop.core.cancel import Cancelled, CancelToken, ProgressFn
 from nexus_desktop.services.refs import PackSource
 
 if TYPE_CHECKING:
@@ -74,7 +75,9 @@ class PackChecked:
     pack_id: str
 
 
-OpenEvent = PackStarted | PackLoaded | PackFailed | IndexStarted | IndexReady | StepFailed | PackChecked
+OpenEvent = (
+    PackStarted | PackLoaded | PackFailed | IndexStarted | IndexReady | StepFailed | PackChecked
+)
 
 
 def display_name(folder: Path) -> str:
@@ -115,10 +118,8 @@ def open_packs(
                 return
             emit(PackStarted(number, len(sources), source))
             root = source.path.expanduser()
-            try:
+            with contextlib.suppress(OSError, RuntimeError):
                 root = root.resolve()
-            except (OSError, RuntimeError):
-                pass
             others = frozenset(pid for pid, folder in taken.items() if folder != root)
             try:
                 loaded = load_source(
@@ -134,7 +135,9 @@ def open_packs(
                 taken[loaded.pack.id] = loaded.pack.root
                 loaded_packs.append(loaded)
                 # Off the UI thread: a big pack has 7,000+ nodes and switcher entries.
-                emit(PackLoaded(loaded, build_pack_tree(loaded.pack), switcher_entries(loaded.pack)))
+                emit(
+                    PackLoaded(loaded, build_pack_tree(loaded.pack), switcher_entries(loaded.pack))
+                )
             else:
                 emit(PackFailed(loaded))
     finally:

@@ -6,6 +6,7 @@ A damaged index found while searching is rebuilt on the spot, and the results sa
 
 from __future__ import annotations
 
+import logging
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,6 +17,9 @@ from nexus_desktop.search.results import SearchHit, SearchResults
 if TYPE_CHECKING:  # Whoosh is imported when the first index is opened, not at start-up
     from nexus_desktop.core.cancel import CancelToken, ProgressFn
     from nexus_desktop.search.index import IndexReport, PackIndex
+    from nexus_desktop.search.query import ParsedQuery
+
+log = logging.getLogger(__name__)
 
 FEW_RESULTS = 3
 ALL_WORDS_BONUS = 1000.0  # documents with every word rank above those with some
@@ -25,9 +29,12 @@ ISOLATE_FROM = 400
 
 
 class SearchService:
-    def __init__(self, cache_dir: Path, *, seeds: dict[str, Path] | None = None) -> None:
+    def __init__(
+        self, cache_dir: Path, *, seeds: dict[str, Path] | None = None, read_only: bool = False
+    ) -> None:
         self.cache_dir = cache_dir
         self.seeds = seeds or {}  # pack id -> a prebuilt index shipped with the app
+        self.read_only = read_only  # nothing is written; missing indexes are built in memory
         self._indexes: dict[str, PackIndex] = {}
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
@@ -39,7 +46,7 @@ class SearchService:
             index = self._indexes.get(pack.id)
             if index is None or index.pack is not pack:
                 index = self._indexes[pack.id] = PackIndex(
-                    self.cache_dir, pack, seed=self.seeds.get(pack.id)
+                    self.cache_dir, pack, seed=self.seeds.get(pack.id), read_only=self.read_only
                 )
             lock = self._locks.setdefault(pack.id, threading.Lock())
         return index, lock
@@ -63,7 +70,7 @@ class SearchService:
         """
         index, lock = self._index(pack)
         with lock:
-            if not isolated or len(pack.articles) < ISOLATE_FROM:
+            if not isolated or self.read_only or len(pack.articles) < ISOLATE_FROM:
                 return index.update(progress=progress, cancel=cancel)
             from nexus_desktop.search.isolated import update_in_child
 
@@ -75,14 +82,13 @@ class SearchService:
                 progress=progress,
                 cancel=cancel,
             )
-            index.open()  # pick up what the child wrote
+            index.reopen()  # pick up what the child wrote
             return report
 
     def rebuild(self, pack: Pack) -> IndexReport:
         index, lock = self._index(pack)
         with lock:
-            index.reset()
-            return index.update()
+            return index.rebuild()
 
     def search(self, text: str, packs: list[Pack], *, limit: int = 20) -> SearchResults:
         """Search every pack; hits merged by score. Never raises for a bad query or index.
@@ -91,17 +97,19 @@ class SearchService:
         when there are fewer than three of them, across all packs, do documents with some of
         the words follow. Snippets are made for the final hits only.
         """
-        from nexus_desktop.search.query import make_snippet, query_terms
+        from nexus_desktop.search.query import make_snippet, prepare_query, query_terms
 
-        results = SearchResults(query=text, terms=query_terms(text))
-        if not text.strip():
+        query = prepare_query(text)
+        results = SearchResults(query=text, terms=query_terms(query.text))
+        results.notices.extend(query.notices)
+        if not query.text.strip():
             return results
         ready = [pack for pack in packs if self._ready(pack, results)]
         merged: dict[tuple[str, str], tuple[Pack, dict[str, object]]] = {}
         for match_all in (True, False):
             matching = 0
             for pack in ready:
-                found, total = self._search_pack(pack, text, limit, match_all, results)
+                found, total = self._search_pack(pack, query, limit, match_all, results)
                 matching += total
                 for fields in found:
                     key = (pack.id, str(fields.get("key")))
@@ -118,11 +126,14 @@ class SearchService:
             fields["snippet_html"], fields["snippet_text"] = make_snippet(body, results.terms)
             results.hits.append(_hit(pack, fields))
         if results.total < FEW_RESULTS:
-            results.suggestion = self._suggest(text, packs)
+            results.suggestion = self._suggest(query.text, packs)
         return results
 
     def _ready(self, pack: Pack, results: SearchResults) -> bool:
-        """Open the pack's index if needed (rebuilding a damaged one); False while indexing."""
+        """Open the pack's index if needed (rebuilding a damaged one); False while it is
+        being written by this process or another one."""
+        from nexus_desktop.search.index import IndexBusyError
+
         index, lock = self._index(pack)
         if index.is_open:
             return True
@@ -135,6 +146,9 @@ class SearchService:
             if notice:  # it was damaged and is empty now: fill it again
                 index.update()
                 notice = f"The search index of “{pack.name}” was damaged and has been rebuilt."
+        except IndexBusyError:
+            results.notices.append(f"“{pack.name}” is being indexed by another Nexus Desktop…")
+            return False
         finally:
             lock.release()
         if notice:
@@ -142,22 +156,32 @@ class SearchService:
         return True
 
     def _search_pack(
-        self, pack: Pack, text: str, limit: int, match_all: bool, results: SearchResults
+        self, pack: Pack, query: ParsedQuery, limit: int, match_all: bool, results: SearchResults
     ) -> tuple[list[dict[str, object]], int]:
+        """One pack's hits. A query that fails is reported as such; the index is rebuilt only
+        when reading it afresh fails too (a failing query is never evidence of damage)."""
         from nexus_desktop.search.query import run_search
 
         index, _lock = self._index(pack)
-        for attempt in (1, 2):
+        for attempt in (1, 2, 3):
             try:
-                return run_search(index.searcher(), text, limit=limit, match_all=match_all)
-            except Exception:  # noqa: BLE001 - a damaged index is rebuilt, never shown as an error
-                if attempt == 2:
-                    results.notices.append(f"Search in “{pack.name}” is unavailable right now.")
+                return run_search(index.searcher(), query, limit=limit, match_all=match_all)
+            except Exception as exc:  # noqa: BLE001 - never shown as a traceback
+                log.warning("query %r failed in %s: %r", query.text[:200], pack.id, exc)
+                if attempt == 1:
+                    index.reopen()  # another process may have just replaced its files
+                    continue
+                if attempt == 3 or index.healthy():
+                    _add_once(results.notices, "This query could not be run; try fewer words.")
                     return [], 0
                 results.notices.append(
                     f"The search index of “{pack.name}” was damaged and has been rebuilt."
                 )
-                self.rebuild(pack)
+                try:
+                    self.rebuild(pack)
+                except Exception:  # noqa: BLE001 - e.g. another process holds the index
+                    results.notices.append(f"Search in “{pack.name}” is unavailable right now.")
+                    return [], 0
         return [], 0
 
     def _suggest(self, text: str, packs: list[Pack]) -> str | None:
@@ -187,3 +211,8 @@ def _hit(pack: Pack, fields: dict[str, object]) -> SearchHit:
         snippet_text=str(fields.get("snippet_text", "")),
         kind=str(fields.get("kind", "article")),
     )
+
+
+def _add_once(notices: list[str], notice: str) -> None:
+    if notice not in notices:
+        notices.append(notice)

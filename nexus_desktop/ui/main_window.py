@@ -31,8 +31,8 @@ from PySide6.QtWidgets import (
 
 from nexus_desktop.render import Theme, theme_named
 from nexus_desktop.services.refs import ArticleRef, PackSource, article_url, parse_article_url
-from nexus_desktop.services.text import plural
 from nexus_desktop.services.settings import Settings
+from nexus_desktop.services.text import plural
 from nexus_desktop.ui import roles
 from nexus_desktop.ui.actions import bind_keys, build_actions
 from nexus_desktop.ui.reader import ReaderView
@@ -124,12 +124,12 @@ class MainWindow(QMainWindow):
         self._notices: list[str] = []  # e.g. a search index rebuilt during the last load
         self._pack_trees: dict[str, PackTree] = {}
         self._switcher_entries: dict[str, list[SwitcherEntry]] = {}
-        self._expanded: set[str] = {str(k) for k in settings.get("expanded", [])}
+        self._expanded: set[str] = set(settings.get("expanded"))
         # A pack opens with its areas showing, unless the user folded it away.
-        self._collapsed_packs: set[str] = {str(k) for k in settings.get("collapsed_packs", [])}
+        self._collapsed_packs: set[str] = set(settings.get("collapsed_packs"))
         self.theme: Theme = theme_named(settings.get("theme"))
-        zoom = settings.get("zoom", 1.0)
-        self.zoom = zoom if isinstance(zoom, float | int) and 0.5 <= zoom <= 2.5 else 1.0
+        self.zoom: float = settings.get("zoom")
+        self.read_only: str | None = None
 
         self.actions_by_name = build_actions(self)
         self._build_widgets()
@@ -228,6 +228,10 @@ class MainWindow(QMainWindow):
         self.cancel_button = QToolButton()
         self.cancel_button.setText("Cancel")
         self.cancel_button.hide()
+        self._read_only_label = QLabel("Read-only: nothing is saved")
+        self._read_only_label.setObjectName("readOnlyNotice")
+        self._read_only_label.hide()
+        status.addPermanentWidget(self._read_only_label)
         status.addPermanentWidget(self.progress)
         status.addPermanentWidget(self.cancel_button)
         status.showMessage("Opening content…")  # until the first pack starts loading
@@ -444,7 +448,7 @@ class MainWindow(QMainWindow):
         sources = []
         if self.builtin_dir is not None:
             sources.append(PackSource(self.builtin_dir, builtin=True))
-        sources.extend(PackSource(Path(p)) for p in self.settings.get("packs", []))
+        sources.extend(PackSource(Path(p)) for p in self.settings.get("packs"))
         return sources
 
     def _refresh_tree(self) -> None:
@@ -709,11 +713,13 @@ class MainWindow(QMainWindow):
     def set_zoom(self, zoom: float) -> None:
         self.zoom = zoom
         self.settings.set("zoom", zoom)
+        self._report_settings_problem()
         self._apply_theme()
 
     def _on_dark_theme_toggled(self, dark: bool) -> None:
         self.theme = theme_named("dark" if dark else "light")
         self.settings.set("theme", self.theme.name)
+        self._report_settings_problem()
         self._apply_theme()
 
     def _apply_theme(self) -> None:
@@ -756,13 +762,19 @@ class MainWindow(QMainWindow):
             self.add_pack_folder(Path(folder))
 
     def add_pack_folder(self, folder: Path) -> None:
-        """Register a folder as a content pack and load it."""
+        """Register a folder as a content pack and load it (refused, with a message, when it
+        is obviously not a content pack, such as a disk's root or the home folder)."""
+        from nexus_desktop.knowledge.files import not_a_pack_reason
+
         folder = folder.expanduser().resolve()
-        packs = [str(p) for p in self.settings.get("packs", [])]
-        if str(folder) not in packs:
-            packs.append(str(folder))
-            self.settings.set("packs", packs)
-            self.settings.save()
+        reason = not_a_pack_reason(folder)
+        if reason:
+            QtWidgets.QMessageBox.warning(
+                self, "Not a content pack", reason[:1].upper() + reason[1:] + "."
+            )
+            return
+        self.settings.add_to("packs", str(folder))
+        self._report_settings_problem()
         self.load_sources([PackSource(folder)])
 
     def selected_pack(self) -> Pack | None:
@@ -789,9 +801,10 @@ class MainWindow(QMainWindow):
 
     def remove_pack(self, pack: Pack) -> None:
         gc.unfreeze()  # its objects may be collected again (the next load freezes the rest)
-        packs = [p for p in self.settings.get("packs", []) if Path(p) != pack.root]
-        self.settings.set("packs", packs)
-        self.settings.save()
+        for registered in self.settings.get("packs"):
+            if Path(registered).expanduser().resolve() == pack.root:
+                self.settings.remove_from("packs", registered)
+        self._report_settings_problem()
         self.library.remove(pack.id)
         self._pack_trees.pop(pack.id, None)
         self._switcher_entries.pop(pack.id, None)
@@ -813,29 +826,40 @@ class MainWindow(QMainWindow):
         if isinstance(splitter, str):
             self.splitter.restoreState(QByteArray.fromBase64(splitter.encode("ascii")))
 
-    def save_state(self) -> None:
-        self.settings.set("window_geometry", _b64(self.saveGeometry()))
-        self.settings.set("splitter_state", _b64(self.splitter.saveState()))
-        self.settings.set("expanded", sorted(self._expanded))
-        self.settings.set("collapsed_packs", sorted(self._collapsed_packs))
+    def save_state(self) -> bool:
+        """Write the window state (at quit). A failure is logged, never shown in a dialog:
+        quitting must not wait for anyone (SIGTERM, logout)."""
+        settings = self.settings
+        settings.set("window_geometry", _b64(self.saveGeometry()), save=False)
+        settings.set("splitter_state", _b64(self.splitter.saveState()), save=False)
+        settings.set("expanded", sorted(self._expanded), save=False)
+        settings.set("collapsed_packs", sorted(self._collapsed_packs), save=False)
         if self.current is not None:
-            self.settings.set(
-                "last_article",
-                {
-                    "pack": self.current.pack_id,
-                    "article": self.current.article_id,
-                    "scroll": self.reader.verticalScrollBar().value(),
-                },
-            )
-        self.settings.save()
+            scroll = self.reader.verticalScrollBar().value()
+            place = {"pack": self.current.pack_id, "article": self.current.article_id}
+            settings.set("last_article", {**place, "scroll": scroll}, save=False)
+        saved = settings.try_save()
+        if not saved and not settings.read_only:
+            import logging
+
+            logging.getLogger(__name__).warning("window state not saved: %s", settings.problem)
+        return saved
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.cancel_loading()
-        try:
-            self.save_state()
-        except OSError as exc:
-            QtWidgets.QMessageBox.warning(self, "Nexus Desktop", f"Could not save state: {exc}")
+        self.save_state()
         super().closeEvent(event)
+
+    def set_read_only(self, reason: str | None) -> None:
+        """Show, for as long as the app runs, that nothing can be saved (and why)."""
+        self.read_only = reason
+        self._read_only_label.setVisible(reason is not None)
+        self._read_only_label.setToolTip(reason or "")
+
+    def _report_settings_problem(self) -> None:
+        problem = self.settings.problem
+        if problem and not self.settings.read_only:
+            self.statusBar().showMessage(problem, 15000)
 
 
 def _background(work: Callable[[TaskContext], object], owner: MainWindow) -> BackgroundTask:

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from nexus_desktop.core.cancel import Cancelled
 from nexus_desktop.knowledge.loader import (
     MAX_ARTICLE_BYTES,
     PackError,
     default_pack_id,
     load_pack,
 )
-from nexus_desktop.core.cancel import Cancelled
 from nexus_desktop.knowledge.model import Severity
 from nexus_desktop.knowledge.naming import natural_key, readable_name
 from tests.conftest import write
@@ -224,3 +224,121 @@ def test_quiz_files_are_attached_to_their_article(tmp_path: Path) -> None:
     pack = load_pack(tmp_path)
     assert list(pack.quiz_files) == ["a"]
     assert [p.kind for p in pack.problems] == ["quiz"]
+
+
+# -- hostile files and folders ------------------------------------------------------------------
+
+
+def test_a_fifo_named_like_an_article_is_a_problem_and_never_opened(tmp_path: Path) -> None:
+    write(tmp_path, "a/real.md", "# Real\n")
+    os.mkfifo(tmp_path / "a" / "x.md")
+    os.mkfifo(tmp_path / "a" / "y.quiz.yaml")
+    pack = load_pack(tmp_path)  # would block forever in open() if the FIFO were opened
+    assert set(pack.articles) == {"a/real"}
+    messages = [p.message for p in problems_of(pack, "not-a-file")]
+    assert len(messages) == 2
+    assert all("named pipe" in m and "not a regular file; skipped" in m for m in messages)
+
+
+def test_reads_are_bounded_whatever_the_file_is(tmp_path: Path) -> None:
+    from nexus_desktop.knowledge.files import FileTooLargeError, NotRegularFileError, read_limited
+
+    with pytest.raises(NotRegularFileError):
+        read_limited(Path("/dev/zero"))  # a character device: endless bytes
+    big = tmp_path / "big.md"
+    big.write_bytes(b"x" * 5000)
+    with pytest.raises(FileTooLargeError):
+        read_limited(big, 4096)
+    assert read_limited(big, 5000) == b"x" * 5000
+
+
+def test_reads_stop_at_the_limit_when_stat_reports_less(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from nexus_desktop.knowledge import files
+
+    big = tmp_path / "grows.md"
+    big.write_bytes(b"y" * 10_000)
+    real_fstat = os.fstat
+
+    class Lying:
+        def __init__(self, info: os.stat_result) -> None:
+            self.st_mode, self.st_size = info.st_mode, 10  # claims 10 bytes
+
+    monkeypatch.setattr(files.os, "fstat", lambda fd: Lying(real_fstat(fd)))
+    with pytest.raises(files.FileTooLargeError):
+        files.read_limited(big, 4096)
+
+
+def test_a_character_device_named_like_an_article_is_skipped(tmp_path: Path) -> None:
+    import stat
+
+    write(tmp_path, "ok.md", "# Fine\n")
+    try:
+        os.mknod(tmp_path / "zero.md", stat.S_IFCHR | 0o666, os.makedev(1, 5))
+    except PermissionError:
+        pytest.skip("this machine does not allow mknod (no CAP_MKNOD); read_limited is tested")
+    pack = load_pack(tmp_path)
+    assert set(pack.articles) == {"ok"}
+    assert "a device, not a regular file; skipped" in problems_of(pack, "not-a-file")[0].message
+
+
+def test_non_utf8_file_names_get_valid_ids_and_titles(tmp_path: Path) -> None:
+    folder = os.fsencode(tmp_path) + b"/caf\xe9"
+    os.makedirs(folder)
+    with open(folder + b"/na\xefve-notes.md", "wb") as handle:
+        handle.write(b"# Notes\n\nText.\n")
+    pack = load_pack(tmp_path)
+    (article,) = pack.articles.values()
+    assert article.id == "caf\ufffd/na\ufffdve-notes"
+    article.id.encode("utf-8")  # ids, titles and area titles are always encodable
+    article.title.encode("utf-8")
+    for area in pack.areas.values():
+        area.title.encode("utf-8")
+    assert article.path.read_bytes().startswith(b"# Notes")  # the real file is still read
+    assert "not valid UTF-8" in problems_of(pack, "encoding")[0].message
+
+
+@pytest.mark.parametrize("where", ["/", "home"])
+def test_a_disk_root_or_home_folder_is_refused(where: str) -> None:
+    root = Path.home() if where == "home" else Path("/")
+    with pytest.raises(PackError, match="not a content pack"):
+        load_pack(root)
+
+
+def test_a_huge_tree_is_refused_and_walking_is_cancellable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from nexus_desktop.knowledge import loader
+
+    for i in range(30):
+        write(tmp_path, f"d{i}/x.md", "# x\n")
+    monkeypatch.setattr(loader, "MAX_WALK_ENTRIES", 40)
+    with pytest.raises(PackError, match="does not look like a content pack"):
+        load_pack(tmp_path)
+    monkeypatch.setattr(loader, "MAX_WALK_ENTRIES", 10_000)
+
+    class CancelOnThirdFolder:
+        calls = 0
+
+        def is_set(self) -> bool:
+            self.calls += 1
+            return self.calls > 3
+
+    token = CancelOnThirdFolder()
+    with pytest.raises(Cancelled):
+        load_pack(tmp_path, cancel=token)
+    assert token.calls == 4  # stopped while walking, not after reading everything
+
+
+def test_a_copy_of_an_open_pack_opens_under_a_distinct_id(tmp_path: Path) -> None:
+    for name in ("one", "two"):
+        write(tmp_path, f"{name}/nexus-pack.toml", '[pack]\nid = "hub"\n')
+        write(tmp_path, f"{name}/a.md", "# A\n")
+    first = load_pack(tmp_path / "one")
+    second = load_pack(tmp_path / "two", taken_ids=frozenset({first.id}))
+    assert first.id == "hub" and second.id.startswith("hub-") and second.id != first.id
+    assert second.articles["a"].pack_id == second.id
+    assert "already has the id 'hub'" in problems_of(second, "pack")[0].message
+    again = load_pack(tmp_path / "two", taken_ids=frozenset({first.id}))
+    assert again.id == second.id  # stable: the same folder gets the same id every time

@@ -86,7 +86,8 @@ def test_malformed_queries_never_raise(tmp_path: Path, query: str) -> None:
     service = SearchService(tmp_path / "cache")
     service.index_pack(load_pack(root))
     results = service.search(query, [load_pack(root)])
-    assert results.notices == []
+    # At most advice about the query itself; never an index "damaged" or "unavailable".
+    assert all("index" not in n and "unavailable" not in n for n in results.notices)
 
 
 def test_suggestion_from_the_index_vocabulary(tmp_path: Path) -> None:
