@@ -8,12 +8,13 @@ sanitizes the result as the last step, so hostile content cannot bring scripts, 
 
 from __future__ import annotations
 
+import copy
 import html
 import re
 import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -70,6 +71,22 @@ class Heading:
 class RenderedArticle:
     html: str
     headings: tuple[Heading, ...]
+    notice: str = ""  # why the article is shown as plain text, when it is
+    # A very long article is shown in parts (render/limits.py: paginate); most have one.
+    pages: tuple[str, ...] = ()
+    page_of_anchor: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def parts(self) -> tuple[str, ...]:
+        return self.pages or (self.html,)
+
+
+# Beyond these, one element would take Qt's layout far over a frame's time: it is split into
+# consecutive elements that look the same (see render/limits.py for what is not formatted).
+MAX_TABLE_CELLS = 300
+MAX_LIST_ITEMS = 300
+MAX_CODE_LINES = 400  # per table of code; a longer block is several tables in a row
+MAX_HIGHLIGHT_LINES = 3000  # longer code blocks are not coloured
 
 
 class _RewriteProcessor(Treeprocessor):
@@ -96,6 +113,12 @@ class _RewriteProcessor(Treeprocessor):
                     element.set("cellpadding", "6")
                 elif tag == "div" and "admonition" in (element.get("class") or "").split():
                     self._admonition(parent, index, element, theme)
+        for parent in list(root.iter()):
+            for element in list(parent):
+                if element.tag == "table":
+                    _split_table(parent, element)
+                elif element.tag in ("ul", "ol") and len(element) > MAX_LIST_ITEMS:
+                    _split_list(parent, element)
 
     @staticmethod
     def _link(element: ET.Element, resolver: UrlResolver | None) -> None:
@@ -151,6 +174,54 @@ class _RewriteProcessor(Treeprocessor):
         table.tail = element.tail
         parent.remove(element)
         parent.insert(index, table)
+
+
+def _split_table(parent: ET.Element, table: ET.Element) -> None:
+    """A table of more than ``MAX_TABLE_CELLS`` cells becomes several tables, each with the
+    header row, one under the other."""
+    head = table.find("thead")
+    body = table.find("tbody")
+    if body is None:
+        return
+    rows = list(body)
+    columns = max((len(row) for row in rows[:50]), default=1) or 1
+    per_table = max(1, MAX_TABLE_CELLS // columns)
+    if len(rows) <= per_table:
+        return
+    position = list(parent).index(table)
+    tail, table.tail = table.tail, None
+    last = table
+    for number, start in enumerate(range(per_table, len(rows), per_table), start=1):
+        piece = ET.Element("table", dict(table.attrib))
+        if head is not None:
+            piece.append(copy.deepcopy(head))
+        new_body = ET.SubElement(piece, "tbody")
+        for row in rows[start : start + per_table]:
+            body.remove(row)
+            new_body.append(row)
+        parent.insert(position + number, piece)
+        last = piece
+    last.tail = tail
+
+
+def _split_list(parent: ET.Element, items: ET.Element) -> None:
+    """A list of more than ``MAX_LIST_ITEMS`` items becomes several lists in a row (an ordered
+    list goes on counting)."""
+    position = list(parent).index(items)
+    children = list(items)
+    tail, items.tail = items.tail, None
+    first_number = int(items.get("start", "1") or 1) if items.tag == "ol" else 1
+    last = items
+    for number, start in enumerate(range(MAX_LIST_ITEMS, len(children), MAX_LIST_ITEMS), start=1):
+        piece = ET.Element(items.tag, dict(items.attrib))
+        if items.tag == "ol":
+            piece.set("start", str(first_number + start))
+        for child in children[start : start + MAX_LIST_ITEMS]:
+            items.remove(child)
+            piece.append(child)
+        parent.insert(position + number, piece)
+        last = piece
+    last.tail = tail
 
 
 def _default_link(href: str) -> str | None:
@@ -212,30 +283,79 @@ class ArticleRenderer:
 
         With ``title``, an ``<h1>`` is added unless the text begins with its own level-1 heading.
         """
+        from nexus_desktop.render.limits import assess
+
+        reason = assess(text)
+        if reason is not None:
+            return self.render_plain(text, f"Shown as plain text: {reason}.", title=title)
         self._md.reset()
         self.current_resolver = resolver
         try:
             body = self._md.convert(text)
+        except RecursionError:
+            self._md.reset()
+            notice = "Shown as plain text: it is nested too deeply to format."
+            return self.render_plain(text, notice, title=title)
         finally:
             self.current_resolver = None
         headings = tuple(_flatten(getattr(self._md, "toc_tokens", [])))
-        body = _CHECKED.sub("&#9745; ", body)
-        body = _UNCHECKED.sub("&#9744; ", body)
-        body = _CODE_BLOCK.sub(self._code_table, body)
+        if "<input" in body:  # task lists (a scan of a large body is not free)
+            body = _CHECKED.sub("&#9745; ", body)
+            body = _UNCHECKED.sub("&#9744; ", body)
+        if '<pre class="highlight">' in body:
+            body = _CODE_BLOCK.sub(self._code_table, body)
         if title and not (headings and headings[0].level == 1):
             body = f"<h1>{html.escape(title)}</h1>\n{body}"
-        return RenderedArticle(html=sanitize(body), headings=headings)
+        from nexus_desktop.render.limits import MAX_ELEMENT_DEPTH, element_depth
+
+        clean = sanitize(body)
+        if element_depth(clean) > MAX_ELEMENT_DEPTH:
+            notice = f"Shown as plain text: its HTML nests more than {MAX_ELEMENT_DEPTH} deep."
+            return self.render_plain(text, notice, title=title)
+        return _with_pages(RenderedArticle(html=clean, headings=headings))
+
+    def render_plain(self, text: str, notice: str, *, title: str | None = None) -> RenderedArticle:
+        """``text`` unformatted (escaped, wrapped) under ``notice``: for articles the reader
+        cannot format quickly or at all."""
+        from nexus_desktop.render.limits import plain_html
+
+        return _with_pages(RenderedArticle(plain_html(text, notice, title=title), (), notice))
 
     def _code_table(self, match: re.Match[str]) -> str:
         language, escaped = match.group(1) or "", match.group(2)
-        if self._highlight and language:
+        lines = escaped.count("\n") + 1
+        if self._highlight and language and lines <= MAX_HIGHLIGHT_LINES:
             code = highlight_code(self.theme.pygments_style, language, html.unescape(escaped))
         else:
             code = escaped
-        return (
+        if lines <= MAX_CODE_LINES:
+            pieces = [code]
+        else:  # one table per few hundred lines: Qt lays each out in one go
+            split = code.split("\n")
+            pieces = [
+                "\n".join(split[i : i + MAX_CODE_LINES])
+                for i in range(0, len(split), MAX_CODE_LINES)
+            ]
+            pieces = _balance_spans(pieces)
+        return "\n".join(
             f'<table class="code" width="100%" cellpadding="10" cellspacing="0" '
-            f'bgcolor="{self._code_bg}"><tr><td><pre>{code}</pre></td></tr></table>'
+            f'bgcolor="{self._code_bg}"><tr><td><pre>{piece}</pre></td></tr></table>'
+            for piece in pieces
         )
+
+
+def _balance_spans(pieces: list[str]) -> list[str]:
+    """Close a highlighting ``<span>`` left open at the end of a piece and reopen it at the
+    start of the next (a token such as a docstring may run over many lines)."""
+    out: list[str] = []
+    carried = ""
+    for piece in pieces:
+        piece = carried + piece
+        opened = re.findall(r'<span style="[^"]*">', piece)
+        depth = len(opened) - piece.count("</span>")
+        carried = opened[-1] if depth > 0 and opened else ""
+        out.append(piece + "</span>" * max(0, depth))
+    return out
 
 
 _lexers = threading.local()
@@ -367,3 +487,12 @@ def heading_anchors(text: str) -> set[str]:
 
         renderer = _anchor_renderers.renderer = ArticleRenderer(LIGHT, highlight=False)
     return {heading.anchor for heading in renderer.render(text).headings}
+
+
+def _with_pages(rendered: RenderedArticle) -> RenderedArticle:
+    from nexus_desktop.render.limits import paginate
+
+    pages, anchors = paginate(rendered.html)
+    if len(pages) == 1:
+        return rendered
+    return RenderedArticle(rendered.html, rendered.headings, rendered.notice, tuple(pages), anchors)

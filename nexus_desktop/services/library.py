@@ -193,9 +193,21 @@ class Library:
                 f"This article could not be read: {exc.strerror or exc}.\n\nFile: `{article.path}`",
                 title=article.title,
             )
-        rendered = renderer.render(
-            text, resolver=self._resolver(pack, article), title=article.title
+        from nexus_desktop.render.limits import (
+            RENDER_SECONDS,
+            DeadlineExceededError,
+            run_with_deadline,
         )
+
+        resolver = self._resolver(pack, article)
+        try:
+            rendered = run_with_deadline(
+                lambda: renderer.render(text, resolver=resolver, title=article.title),
+                RENDER_SECONDS,
+            )
+        except DeadlineExceededError:
+            notice = "Shown as plain text: it takes too long to format."
+            rendered = renderer.render_plain(text, notice, title=article.title)
         key = (ref.pack_id, ref.article_id, theme.name)
         with self._lock:
             self._cache[key] = rendered

@@ -68,11 +68,12 @@ ANCHOR_ROLE = roles.USER + 1  # outline items: the heading's anchor
 class HistoryEntry:
     """A place in the back/forward history (a plain class: defined before the first paint)."""
 
-    __slots__ = ("ref", "scroll")
+    __slots__ = ("part", "ref", "scroll")
 
     def __init__(self, ref: ArticleRef, scroll: int = 0) -> None:
         self.ref = ref
         self.scroll = scroll
+        self.part = 0  # of a very long article
 
 
 class MainWindow(QMainWindow):
@@ -108,6 +109,7 @@ class MainWindow(QMainWindow):
         self._after_paint: list[Callable[[], None]] = []
         self._search_generation = 0
         self._pending_highlight: tuple[ArticleRef, str | None] | None = None
+        self._pending_part: int | None = None
         self.settings = settings
         self.builtin_dir = builtin_dir
         self.pool = pool or QThreadPool.globalInstance()
@@ -518,10 +520,16 @@ class MainWindow(QMainWindow):
         task.start(self.pool)
 
     def _display(self, ref: ArticleRef, rendered: RenderedArticle, scroll: int | None) -> None:
-        self.reader.show_html(rendered.html, anchor=ref.fragment, scroll=scroll)
+        part = self._pending_part
+        self._pending_part = None
+        self.reader.show_article(
+            rendered.parts, rendered.page_of_anchor, anchor=ref.fragment, scroll=scroll, part=part
+        )
         article = self.library.article(ref)
         if article is None:
             self.statusBar().showMessage(f"Not found: {ref.article_id}", 8000)
+        elif rendered.notice:
+            self.statusBar().showMessage(f"{article.title}: {rendered.notice}", 15000)
         self._fill_outline(rendered.headings)
         pending = self._pending_highlight
         if pending is not None and pending[0] == ref:
@@ -537,7 +545,7 @@ class MainWindow(QMainWindow):
 
     def _push_history(self, ref: ArticleRef) -> None:
         if 0 <= self.history_pos < len(self.history):
-            self.history[self.history_pos].scroll = self.reader.verticalScrollBar().value()
+            self._remember_place(self.history[self.history_pos])
         del self.history[self.history_pos + 1 :]
         self.history.append(HistoryEntry(ref))
         self.history_pos = len(self.history) - 1
@@ -552,11 +560,16 @@ class MainWindow(QMainWindow):
         target = self.history_pos + step
         if not 0 <= target < len(self.history):
             return
-        self.history[self.history_pos].scroll = self.reader.verticalScrollBar().value()
+        self._remember_place(self.history[self.history_pos])
         self.history_pos = target
         entry = self.history[target]
+        self._pending_part = entry.part
         self.open_ref(ArticleRef(entry.ref.pack_id, entry.ref.article_id), push=False,
                       scroll=entry.scroll)  # fmt: skip
+
+    def _remember_place(self, entry: HistoryEntry) -> None:
+        entry.scroll = self.reader.verticalScrollBar().value()
+        entry.part = self.reader.part
 
     def _update_nav_actions(self) -> None:
         self.actions_by_name["back"].setEnabled(self.history_pos > 0)
@@ -587,7 +600,7 @@ class MainWindow(QMainWindow):
                 and ref.pack_id == self.current.pack_id
                 and (ref.article_id == self.current.article_id and ref.fragment)
             ):
-                self.reader.scrollToAnchor(ref.fragment)
+                self.reader.go_to_anchor(ref.fragment)
                 return
             if self.library.article(ref) is None:
                 self.statusBar().showMessage(f"That article does not exist: {ref.article_id}")
@@ -596,6 +609,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Opened in your browser: {text}", 6000)
             self.external_link_opened.emit(text)
             QtGui.QDesktopServices.openUrl(url)
+        elif scheme == "nexus-part":
+            return  # the reader moves between the parts of a long article itself
         elif scheme == "nexusfile":
             path = self.library.resource_path(text)
             if path is not None:
@@ -623,7 +638,7 @@ class MainWindow(QMainWindow):
     def _on_outline_item_clicked(self, item: QTreeWidgetItem, _column: int = 0) -> None:
         anchor = item.data(0, ANCHOR_ROLE)
         if anchor:
-            self.reader.scrollToAnchor(anchor)
+            self.reader.go_to_anchor(anchor)
 
     def _update_breadcrumb(self, ref: ArticleRef) -> None:
         import html
@@ -730,6 +745,7 @@ class MainWindow(QMainWindow):
         self.actions_by_name["zoom_reset"].setText(f"&Reset Zoom ({round(self.zoom * 100)}%)")
         if self.current is not None:
             scroll = self.reader.verticalScrollBar().value()
+            self._pending_part = self.reader.part
             self.open_ref(self.current, push=False, scroll=scroll)
 
     def show_about(self) -> None:

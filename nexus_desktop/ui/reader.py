@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from nexus_desktop.render import Theme
 
 MAX_COLUMN_PX = 820
+PART_SCHEME = "nexus-part"  # the links between the parts of a very long article
 _PT = re.compile(r"(\d+(?:\.\d+)?)pt")
 
 
@@ -32,6 +33,7 @@ class ReaderView(QTextBrowser):
 
     back_requested = Signal()
     forward_requested = Signal()
+    part_changed = Signal(int, int)  # the part of a long article now shown, and how many
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -43,6 +45,10 @@ class ReaderView(QTextBrowser):
         self._theme: Theme | None = None
         self._attached = False
         self.blocked_requests: list[str] = []
+        self._parts: tuple[str, ...] = ("",)
+        self._part_of_anchor: dict[str, int] = {}
+        self.part = 0
+        self.anchorClicked.connect(self._on_anchor_clicked)
 
     def attach(self, resource_path: Callable[[str], Path | None]) -> None:
         """Serve images through ``resource_path`` (until then, none load).
@@ -84,11 +90,55 @@ class ReaderView(QTextBrowser):
         self._update_margins()
 
     def show_html(self, html: str, anchor: str = "", scroll: int | None = None) -> None:
+        """Show one document, then go to ``anchor`` (or the ``scroll`` position)."""
+        self.show_article((html,), {}, anchor=anchor, scroll=scroll)
+
+    def show_article(
+        self,
+        parts: tuple[str, ...],
+        part_of_anchor: dict[str, int],
+        *,
+        anchor: str = "",
+        scroll: int | None = None,
+        part: int | None = None,
+    ) -> None:
+        """Show an article. A very long one comes in ``parts`` (so that Qt never lays out more
+        than a part at a time); the part holding ``anchor`` is shown, or ``part``."""
+        self._parts = parts or ("",)
+        self._part_of_anchor = part_of_anchor
+        if part is None:
+            part = part_of_anchor.get(anchor, 0)
+        self.show_part(part, anchor=anchor, scroll=scroll)
+
+    @property
+    def part_count(self) -> int:
+        return len(self._parts)
+
+    def show_part(self, number: int, *, anchor: str = "", scroll: int | None = None) -> None:
+        number = max(0, min(number, len(self._parts) - 1))
+        self.part = number
+        html = self._parts[number]
+        count = len(self._parts)
+        if count > 1:
+            html = _part_links(number, count, top=True) + html + _part_links(number, count)
         self.setHtml(html)
         if anchor:
             self.scrollToAnchor(anchor)
         else:
             self.verticalScrollBar().setValue(scroll or 0)
+        self.part_changed.emit(number, count)
+
+    def go_to_anchor(self, anchor: str) -> None:
+        """Scroll to a heading of the article, switching part if it is in another one."""
+        part = self._part_of_anchor.get(anchor, self.part)
+        if part != self.part:
+            self.show_part(part, anchor=anchor)
+        else:
+            self.scrollToAnchor(anchor)
+
+    def _on_anchor_clicked(self, url: QUrl) -> None:
+        if url.scheme() == PART_SCHEME:
+            self.show_part(int(url.path() or 0))
 
     def highlight_matches(self, pattern: str | None) -> int:
         """Mark every match of ``pattern`` and scroll the first into view; return the count."""
@@ -163,6 +213,17 @@ class ReaderView(QTextBrowser):
                 image.setDevicePixelRatio(ratio)
             return image
         return None
+
+
+def _part_links(number: int, count: int, *, top: bool = False) -> str:
+    links = []
+    if number > 0:
+        links.append(f'<a href="{PART_SCHEME}:{number - 1}">‹ Part {number}</a>')
+    links.append(f"<i>Part {number + 1} of {count} of a long article</i>")
+    if number < count - 1:
+        links.append(f'<a href="{PART_SCHEME}:{number + 1}">Part {number + 2} ›</a>')
+    line = " &nbsp;·&nbsp; ".join(links)
+    return f'<p align="center">{line}</p>' + ("" if top else "")
 
 
 def _no_resources(_url: str) -> None:
