@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -98,6 +99,18 @@ def _checked(data: dict[Any, Any], result: FrontMatter) -> dict[str, Any]:
             else:
                 allowed = ", ".join(LEVELS)
                 result.warnings.append((None, f"front matter 'level' should be one of {allowed}"))
+        elif key == "checked":
+            checked = _checked_versions(value)
+            if checked is None:
+                result.warnings.append(
+                    (
+                        None,
+                        "front matter 'checked' should map tools to versions, with a "
+                        "'date' such as \"2026-11\"",
+                    )  # fmt: skip
+                )
+            else:
+                meta[key] = checked
         elif key in ("tags", "prerequisites"):
             items = _string_list(value)
             if items is None:
@@ -107,6 +120,24 @@ def _checked(data: dict[Any, Any], result: FrontMatter) -> dict[str, Any]:
         else:
             meta[key] = value
     return meta
+
+
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+def _checked_versions(value: Any) -> tuple[tuple[str, str], ...] | None:
+    """``checked: {django: "5.2", date: "2026-11"}`` as pairs; None when malformed."""
+    if not isinstance(value, dict) or not value:
+        return None
+    pairs: list[tuple[str, str]] = []
+    for tool, version in value.items():
+        if not isinstance(tool, str) or isinstance(version, bool | dict | list) or version is None:
+            return None
+        pairs.append((tool.strip().lower(), str(version).strip()))
+    date = dict(pairs).get("date")
+    if date is None or not _MONTH.match(date):
+        return None
+    return tuple(pairs)
 
 
 def _string_list(value: Any) -> list[str] | None:

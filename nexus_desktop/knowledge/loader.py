@@ -192,6 +192,7 @@ def _read_pack_info(root: Path, problems: list[Problem]) -> tuple[PackInfo, str 
     exclude = section.get("exclude", [])
     if isinstance(exclude, list):
         info.exclude = tuple(str(e) for e in exclude)
+    info.require_checked = section.get("require_checked") is True
     raw_id = section.get("id")
     pid = _SLUG.sub("-", raw_id.lower()).strip("-") if isinstance(raw_id, str) else None
     return info, pid or None
@@ -393,7 +394,17 @@ def _load_article(
         minutes=meta.get("minutes"),
         prerequisites=tuple(ArticleId(p) for p in meta.get("prerequisites", ())),
         is_index=is_index,
+        checked=meta.get("checked", ()),
     )
+    if pack.info.require_checked and not is_index and not article.checked:
+        problems.append(
+            Problem(
+                Severity.WARNING,
+                path,
+                "front matter has no 'checked' (the versions its claims were checked against)",
+                kind="front-matter",
+            )
+        )
     pack.articles[article_id] = article
     if is_index:
         area.index_article = article_id

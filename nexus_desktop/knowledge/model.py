@@ -57,6 +57,8 @@ class Article:
     minutes: int | None = None
     prerequisites: tuple[ArticleId, ...] = ()
     is_index: bool = False
+    # What the article's claims were checked against: (("django", "5.2"), ("date", "2026-11"))
+    checked: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(slots=True)
@@ -99,6 +101,7 @@ class PackInfo:
     license: str = ""
     authors: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    require_checked: bool = False  # validate warns about articles without 'checked'
 
 
 @dataclass(slots=True)

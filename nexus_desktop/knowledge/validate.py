@@ -16,6 +16,8 @@ from nexus_desktop.knowledge.quiz import Question, parse_quiz_file
 
 # Returns the heading anchors of a Markdown text, exactly as the renderer makes them.
 AnchorFinder = Callable[[str], set[str]]
+# Why the reader will show a Markdown text as plain text (in words), or None.
+PlainReason = Callable[[str], str | None]
 
 
 @dataclass(slots=True)
@@ -29,11 +31,34 @@ class ValidationResult:
 
 
 def validate_pack(
-    pack: Pack, anchors_of: AnchorFinder, *, cancel: CancelToken | None = None
+    pack: Pack,
+    anchors_of: AnchorFinder,
+    *,
+    plain_reason: PlainReason | None = None,
+    cancel: CancelToken | None = None,
 ) -> ValidationResult:
-    """Check prerequisites, links to headings and quiz files of ``pack``."""
+    """Check prerequisites, links to headings and quiz files of ``pack``; with
+    ``plain_reason``, also report every article the reader will not format fully."""
     result = ValidationResult()
     anchor_cache: dict[ArticleId, set[str] | None] = {}
+    if plain_reason is not None:
+        for number, article in enumerate(pack.articles.values()):
+            if number % 64 == 0:
+                check(cancel, str(pack.root))
+            try:
+                reason = plain_reason(read_article_text(article.path))
+            except OSError:
+                continue
+            if reason is not None:
+                anchor_cache[article.id] = set()  # shown as plain text: no headings to link
+                result.problems.append(
+                    Problem(
+                        Severity.WARNING,
+                        article.path,
+                        f"the reader shows this article as plain text: {reason}",
+                        kind="render",
+                    )
+                )
 
     def anchors(article_id: ArticleId) -> set[str] | None:
         if article_id not in anchor_cache:

@@ -65,7 +65,7 @@ def assess(text: str) -> str | None:
                 return f"it has more than {MAX_HEADINGS:,} headings"
         nesting = _nesting_depth(line)
         if nesting > MAX_NESTING:
-            return f"it nests lists or quotes {nesting} levels deep (up to {MAX_NESTING})"
+            return f"it nests lists or quotes more than {MAX_NESTING} levels deep"
         if stripped.startswith(":"):
             definitions += 1
             if definitions > MAX_DEFINITIONS_IN_A_ROW:

@@ -277,11 +277,17 @@ class ArticleRenderer:
         self._highlight = highlight
 
     def render(
-        self, text: str, *, resolver: UrlResolver | None = None, title: str | None = None
+        self,
+        text: str,
+        *,
+        resolver: UrlResolver | None = None,
+        title: str | None = None,
+        byline: str = "",
     ) -> RenderedArticle:
         """Render ``text``; links and images go through ``resolver``.
 
-        With ``title``, an ``<h1>`` is added unless the text begins with its own level-1 heading.
+        With ``title``, an ``<h1>`` is added unless the text begins with its own level-1
+        heading; ``byline`` (e.g. what the article was checked against) goes under it.
         """
         from nexus_desktop.render.limits import assess
 
@@ -304,8 +310,12 @@ class ArticleRenderer:
             body = _UNCHECKED.sub("&#9744; ", body)
         if '<pre class="highlight">' in body:
             body = _CODE_BLOCK.sub(self._code_table, body)
+        meta = f'<p class="meta">{html.escape(byline)}</p>\n' if byline else ""
         if title and not (headings and headings[0].level == 1):
-            body = f"<h1>{html.escape(title)}</h1>\n{body}"
+            body = f"<h1>{html.escape(title)}</h1>\n{meta}{body}"
+        elif meta:
+            end = body.find("</h1>")
+            body = body[: end + 5] + meta + body[end + 5 :] if end >= 0 else meta + body
         from nexus_desktop.render.limits import MAX_ELEMENT_DEPTH, element_depth
 
         clean = sanitize(body)

@@ -85,9 +85,10 @@ def load_source(
 def validate_loaded(loaded: LoadedPack, *, cancel: CancelToken | None = None) -> LoadedPack:
     """Add the deep checks (prerequisites, heading anchors, quizzes) to a loaded pack."""
     from nexus_desktop.knowledge.validate import validate_pack
+    from nexus_desktop.render.limits import assess
     from nexus_desktop.render.markdown import heading_anchors
 
-    result = validate_pack(loaded.pack, heading_anchors, cancel=cancel)
+    result = validate_pack(loaded.pack, heading_anchors, plain_reason=assess, cancel=cancel)
     loaded.problems = list(loaded.pack.problems) + result.problems
     loaded.questions = result.questions
     loaded.validated = True
@@ -198,11 +199,15 @@ class Library:
             DeadlineExceededError,
             run_with_deadline,
         )
+        from nexus_desktop.services.text import checked_line
 
         resolver = self._resolver(pack, article)
+        byline = checked_line(article.checked)
         try:
             rendered = run_with_deadline(
-                lambda: renderer.render(text, resolver=resolver, title=article.title),
+                lambda: renderer.render(
+                    text, resolver=resolver, title=article.title, byline=byline
+                ),
                 RENDER_SECONDS,
             )
         except DeadlineExceededError:
