@@ -139,7 +139,12 @@ class _LogFile(logging.FileHandler):
 
     def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 - logging's API
         logging.getLogger().removeHandler(self)
-        self.close()
+        stream, self.stream = self.stream, None  # type: ignore[assignment]
+        try:
+            if stream is not None:
+                stream.close()
+        except OSError:
+            pass  # the buffered lines cannot be written either
         sys.stderr.write("nexus-desktop: the log file could not be written; logging stopped\n")
 
 

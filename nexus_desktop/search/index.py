@@ -8,6 +8,7 @@ Updates are incremental: only added, changed (content hash) and removed articles
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -112,7 +113,10 @@ class IndexBusyError(Exception):
     """Another process is writing this index (or rebuilding it) right now."""
 
 
-LOCK_WAIT_SECONDS = 30.0  # how long an update waits for another process's update to finish
+LOCK_WAIT_SECONDS = 30.0
+_CANNOT_WRITE = frozenset(
+    {errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EPERM, getattr(errno, "EDQUOT", errno.ENOSPC)}
+)  # how long an update waits for another process's update to finish
 
 
 class PackIndex:
@@ -159,12 +163,25 @@ class PackIndex:
             lock = FileLock(self.lock_path).acquire()
         except LockUnavailableError:
             raise IndexBusyError(self.pack.name) from None
-        except OSError:  # the cache cannot be written after all: search from memory
-            self.read_only = True
-            self._build_in_memory()
-            return None
-        with lock:
-            return self._repair_locked()
+        except OSError as exc:  # the cache cannot be written after all: search from memory
+            return self._fall_back_to_memory(exc)
+        try:
+            with lock:
+                return self._repair_locked()
+        except OSError as exc:
+            if exc.errno not in _CANNOT_WRITE:
+                raise
+            return self._fall_back_to_memory(exc)
+
+    def _fall_back_to_memory(self, exc: OSError) -> str:
+        """The cache cannot be written (full disk, read-only, no permission): build the
+        index in memory for this session, and say why."""
+        from nexus_desktop.core.errors import describe_os_error
+
+        self.read_only = True
+        self._build_in_memory()
+        what = f"The search index of “{self.pack.name}” cannot be saved"
+        return describe_os_error(exc, what) + "; search works from memory this session."
 
     def _repair_locked(self) -> str | None:
         """Under the lock: make the on-disk index readable again (it may have been fixed by
@@ -407,12 +424,18 @@ class PackIndex:
                 notice=f"The search index of “{self.pack.name}” is out of date and the data "
                 "folder is read-only: it was rebuilt in memory for this session.",
             )
-        with self._write_lock(cancel):
-            repaired = self._repair_locked()
-            notice = notice or repaired
-            known = self._read_manifest()  # another process may have done part of the work
-            index = whoosh_index.open_dir(str(self.dir), indexname=INDEX_NAME)
-            report = self._apply(index, self.dir, known, progress, cancel)
+        try:
+            with self._write_lock(cancel):
+                repaired = self._repair_locked()
+                notice = notice or repaired
+                known = self._read_manifest()  # another process may have done part of it
+                index = whoosh_index.open_dir(str(self.dir), indexname=INDEX_NAME)
+                report = self._apply(index, self.dir, known, progress, cancel)
+        except OSError as exc:
+            if exc.errno not in _CANNOT_WRITE:
+                raise
+            notice = self._fall_back_to_memory(exc)
+            return IndexReport(changed=len(self._articles()), notice=notice)
         self._open_existing()
         return IndexReport(report.added, report.changed, report.removed, report.unchanged, notice)
 

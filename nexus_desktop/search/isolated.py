@@ -4,7 +4,9 @@ Python's GIL (Whoosh's commit sorts large lists in one go and would stall the UI
 from __future__ import annotations
 
 import multiprocessing
+import os
 import queue
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +16,23 @@ from nexus_desktop.search.index import IndexReport
 POLL_SECONDS = 0.05
 
 
+def _end_with_parent() -> None:
+    """End this process as soon as the app that started it is gone (even killed with
+    SIGKILL, when it cannot terminate its children): a daemon thread waits on the parent's
+    sentinel. What was being written is left to the next writer, under the index's lock."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def wait() -> None:
+        parent.join()
+        os._exit(3)
+
+    threading.Thread(target=wait, name="end-with-parent", daemon=True).start()
+
+
 def _child(cache_dir: str, root: str, pack_id: str, seed: str | None, messages: Any) -> None:
+    _end_with_parent()
     from nexus_desktop.knowledge.loader import load_pack
     from nexus_desktop.search.index import PackIndex
 
