@@ -156,6 +156,13 @@ class MainWindow(QMainWindow):
         self.reader.attach(library.resource_path)
         self.search_panel.finish_setup()
         self.breadcrumb.setTextFormat(QtCore.Qt.TextFormat.RichText)
+        # A title with no place to break must not widen the window: the path is clipped
+        # (the whole of it is in the tooltip).
+        ignored, preferred = (
+            QtWidgets.QSizePolicy.Policy.Ignored,
+            QtWidgets.QSizePolicy.Policy.Preferred,
+        )
+        self.breadcrumb.setSizePolicy(ignored, preferred)
         bind_keys(self.actions_by_name)
         self._connect()
         self.attached = True
@@ -660,6 +667,10 @@ class MainWindow(QMainWindow):
         if not article.is_index:
             parts.append(f"<b>{html.escape(article.title)}</b>")
         self.breadcrumb.setText(" &nbsp;›&nbsp; ".join(parts))
+        titles = [area.title for area in pack.area_of(article).breadcrumb()]
+        self.breadcrumb.setToolTip(
+            " › ".join([*titles, *([] if article.is_index else [article.title])])
+        )
 
     def _on_breadcrumb_link_activated(self, link: str) -> None:
         self.open_url(link)

@@ -60,6 +60,8 @@ class ReaderView(QTextBrowser):
         self._attached = True
         # Text wraps and wide images are scaled to the column: never scroll sideways.
         self.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # ... and a word longer than the column (a URL, an identifier) wraps too.
+        self.setWordWrapMode(QtGui.QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         self.document().setDocumentMargin(28)
         if self._theme is not None:
             self._style_document()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, cast
 
 from PySide6 import QtCore, QtWidgets
@@ -60,6 +61,10 @@ class SearchPanel(QWidget):
         self.results.setWordWrap(True)
         self.results.setAlternatingRowColors(True)
         self.results.setVerticalScrollMode(self.results.ScrollMode.ScrollPerPixel)
+        # Results wrap to the panel's width: never a sideways scroll that cuts titles.
+        self.results.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.results.setResizeMode(self.results.ResizeMode.Adjust)
+        self.results.viewport().installEventFilter(self)
         self.results.hide()
         self._layout.addWidget(self.status)
         self._layout.addWidget(self.results)
@@ -108,9 +113,13 @@ class SearchPanel(QWidget):
             label.setTextFormat(QtCore.Qt.TextFormat.RichText)
             label.setContentsMargins(6, 4, 6, 6)
             label.setAttribute(QtCore.Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-            item.setSizeHint(label.sizeHint())
+            label.setSizePolicy(
+                QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Preferred
+            )
+            item.setToolTip(f"{hit.title}\n{hit.breadcrumb}")
             self.results.addItem(item)
             self.results.setItemWidget(item, label)
+            self._fit(item, label)
         if self.results.count():
             self.results.setCurrentRow(0)
         parts = [f"{results.total:,} result{'s' if results.total != 1 else ''}"]
@@ -123,6 +132,19 @@ class SearchPanel(QWidget):
         self.status.setText(" · ".join(parts))
         self.status.show()
         self.results.show()
+
+    def _fit(self, item: QListWidgetItem, label: QLabel) -> None:
+        """Size a result to the list's width, its text wrapped (long words too)."""
+        width = max(80, self.results.viewport().width())
+        height = label.heightForWidth(width)
+        item.setSizeHint(QtCore.QSize(width, height if height > 0 else label.sizeHint().height()))
+
+    def _refit(self) -> None:
+        for row in range(self.results.count()):
+            item = self.results.item(row)
+            label = self.results.itemWidget(item)
+            if isinstance(label, QLabel):
+                self._fit(item, label)
 
     def _on_status_link_activated(self, suggestion: str) -> None:
         self.field.setText(suggestion)
@@ -142,7 +164,11 @@ class SearchPanel(QWidget):
             self.hit_activated.emit(hit, list(self._terms))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Arrow keys in the field move through the results; Escape clears."""
+        """Arrow keys in the field move through the results; Escape clears. Results are
+        re-wrapped when the list changes width."""
+        if event.type() == QEvent.Type.Resize and watched is not self.field:
+            self._refit()
+            return False
         if watched is self.field and event.type() == QEvent.Type.KeyPress:
             key, keys = cast("QKeyEvent", event).key(), QtCore.Qt.Key
             if key in (keys.Key_Down, keys.Key_Up) and self.results.count():
@@ -160,7 +186,12 @@ def _hit_html(hit: SearchHit) -> str:
     import html
 
     return (
-        f"<b>{html.escape(hit.title)}</b><br>"
+        f"<b>{html.escape(_breakable(hit.title))}</b><br>"
         f"<span style='font-size:small'><i>{html.escape(hit.breadcrumb)}</i></span><br>"
         f"<span style='font-size:small'>{hit.snippet_html}</span>"
     )
+
+
+def _breakable(text: str) -> str:
+    """Let a long word (a file name, an identifier) wrap instead of widening the list."""
+    return re.sub(r"(\S{30})(?=\S)", "\\1\u200b", text)

@@ -157,3 +157,39 @@ def test_removed_pack_is_no_longer_searched(
     window.search_panel.field.clear()
     results = type_query(qtbot, window, "docker")
     assert [hit.id for hit in results.hits] == ["ops/docker"]
+
+
+def test_results_wrap_to_the_panel_and_never_scroll_sideways(
+    qtbot: QtBot, make_window: WindowFactory, tmp_path: Path
+) -> None:
+    root = search_pack(tmp_path / "p")
+    long_title = "A very long title about select_related " + "x" * 120 + " and more words"
+    write(root, "db/long.md", f"---\ntitle: {long_title}\n---\nselect_related here.\n")
+    window = make_window(root)
+    with qtbot.waitSignal(window.article_shown):
+        window.open_ref(ArticleRef("srch", "db/long"))
+    assert window.width() == 1280  # a title with no place to break does not widen the window
+    assert window.breadcrumb.toolTip().endswith(long_title)
+    window.splitter.setSizes([220, 800, 200])
+    results = type_query(qtbot, window, "select_related")
+    assert any(hit.title == long_title for hit in results.hits)
+    listing = window.search_panel.results
+    qtbot.waitUntil(lambda: listing.viewport().width() > 100)  # laid out once shown
+    qtbot.waitUntil(lambda: listing.item(0).sizeHint().width() == listing.viewport().width())
+    assert listing.horizontalScrollBar().maximum() == 0
+    width = listing.viewport().width()
+    for row in range(listing.count()):
+        item = listing.item(row)
+        assert item.sizeHint().width() <= width
+        assert listing.itemWidget(item).heightForWidth(width) <= item.sizeHint().height()
+    row = next(r for r in range(listing.count()) if "x" * 30 in listing.item(r).toolTip())
+    assert listing.item(row).toolTip().startswith(long_title)
+    before = listing.item(row).sizeHint().height()
+    window.splitter.setSizes([400, 700, 200])  # wider: the same result takes fewer lines
+    qtbot.waitUntil(lambda: listing.item(row).sizeHint().height() < before)
+
+
+def test_the_status_bar_counts_in_words(make_window: WindowFactory, sample_pack: Path) -> None:
+    window = make_window(sample_pack)
+    message = window.statusBar().currentMessage()
+    assert message.startswith("1 content pack, 3 articles")
