@@ -55,7 +55,7 @@ def tick():
 timer = QTimer(); timer.setInterval(5); timer.timeout.connect(tick); timer.start()
 marks = {}
 def partial(event):
-    if event[0] == "loaded" and "tree" not in marks:
+    if type(event).__name__ == "PackLoaded" and "tree" not in marks:
         marks["tree"] = clock.elapsed()
         w.tree.expandToDepth(0)
 start = clock.elapsed()

@@ -41,7 +41,7 @@ def tick():
     now = clock.elapsed(); gaps.append((phase["name"], now - last[0])); last[0] = now
 timer = QTimer(); timer.setInterval(5); timer.timeout.connect(tick); timer.start()
 def partial(event):
-    if event[0] == "indexing":
+    if type(event).__name__ == "IndexStarted":
         phase["name"] = "index"
 w.load_sources(w.pack_sources())
 w._load_task.on_partial(partial)

@@ -83,7 +83,7 @@ class RenderedArticle:
 
 # Beyond these, one element would take Qt's layout far over a frame's time: it is split into
 # consecutive elements that look the same (see render/limits.py for what is not formatted).
-MAX_TABLE_CELLS = 300
+MAX_TABLE_CELLS = 150
 MAX_LIST_ITEMS = 300
 MAX_CODE_LINES = 400  # per table of code; a longer block is several tables in a row
 MAX_HIGHLIGHT_LINES = 3000  # longer code blocks are not coloured

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from nexus_desktop.core.cancel import Cancelled, CancelToken, ProgressFn
-from nexus_desktop.search.index import IndexReport
+from nexus_desktop.search.index import IndexBusyError, IndexReport
 
 POLL_SECONDS = 0.05
 
@@ -34,7 +34,7 @@ def _end_with_parent() -> None:
 def _child(cache_dir: str, root: str, pack_id: str, seed: str | None, messages: Any) -> None:
     _end_with_parent()
     from nexus_desktop.knowledge.loader import load_pack
-    from nexus_desktop.search.index import PackIndex
+    from nexus_desktop.search.index import IndexBusyError, PackIndex
 
     try:
         pack = load_pack(root, pack_id=pack_id)
@@ -44,6 +44,8 @@ def _child(cache_dir: str, root: str, pack_id: str, seed: str | None, messages: 
         )
         messages.put(("done", report.added, report.changed, report.removed, report.unchanged,
                       report.notice))  # fmt: skip
+    except IndexBusyError:
+        messages.put(("busy",))
     except Exception as exc:  # noqa: BLE001 - reported to the parent as a failure
         messages.put(("failed", f"{type(exc).__name__}: {exc}"))
 
@@ -82,6 +84,8 @@ def update_in_child(
                     progress(message[1], message[2])
             elif message[0] == "done":
                 return IndexReport(*message[1:])
+            elif message[0] == "busy":
+                raise IndexBusyError(pack_id)
             else:
                 raise RuntimeError(message[1])
     finally:

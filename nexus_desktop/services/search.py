@@ -68,6 +68,24 @@ class SearchService:
         ``isolated`` does the work of a large pack in a child process: what the app does, so
         that indexing never holds the GIL the window needs for long.
         """
+        from nexus_desktop.search.index import IndexBusyError, IndexReport
+
+        try:
+            return self._update(pack, progress=progress, cancel=cancel, isolated=isolated)
+        except IndexBusyError:
+            return IndexReport(
+                notice=f"Another Nexus Desktop is updating the search index of “{pack.name}”; "
+                "searching the version it last saved."
+            )
+
+    def _update(
+        self,
+        pack: Pack,
+        *,
+        progress: ProgressFn | None,
+        cancel: CancelToken | None,
+        isolated: bool,
+    ) -> IndexReport:
         index, lock = self._index(pack)
         with lock:
             if not isolated or self.read_only or len(pack.articles) < ISOLATE_FROM:

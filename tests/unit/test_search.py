@@ -163,3 +163,67 @@ def test_index_damaged_on_disk_is_rebuilt_by_the_next_search(tmp_path: Path) -> 
     results = service.search("select_related", [load_pack(root)])
     assert [hit.id for hit in results.hits] == ["a/orm"]
     assert any("rebuil" in notice for notice in results.notices)
+
+
+def test_long_and_odd_queries_are_trimmed_with_a_notice() -> None:
+    from nexus_desktop.search.query import MAX_WORDS, prepare_query
+
+    many = prepare_query(" ".join(f"w{i}" for i in range(15_000)))
+    assert len(many.text.split()) == MAX_WORDS and "first 24 words" in many.notices[0]
+    long_word = prepare_query("x" * 100_000)
+    assert len(long_word.text) == 64 and any("shortened" in n for n in long_word.notices)
+    for query in ("**", "*", "a*", "*tar", "t*r", ">x_*y"):
+        assert "*" not in prepare_query(query).text, query
+    assert prepare_query("select_rel* tag:dj*").text == "select_rel* tag:dj*"
+    assert prepare_query("what is tar?").text == "what is tar"  # "?" is punctuation
+    assert prepare_query("-tar").text == "-tar"
+    # In a longer query, one-character noise goes; alone, a short word stays.
+    assert prepare_query("tar 1 -r; m^^ gzip").text == "tar gzip"
+    assert prepare_query("C").text == "C"
+
+
+def test_a_failing_query_is_never_taken_for_a_damaged_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from nexus_desktop.search import query as query_module
+
+    root = make_pack(tmp_path / "p")
+    service = SearchService(tmp_path / "cache")
+    pack = load_pack(root)
+    service.index_pack(pack)
+    folder = index_dir_for(tmp_path / "cache", pack)
+    before = sorted(p.name for p in folder.iterdir())
+
+    def explode(*_args: object, **_kwargs: object) -> None:
+        raise RecursionError("maximum recursion depth exceeded")  # as Whoosh did
+
+    monkeypatch.setattr(query_module, "run_search", explode)
+    results = service.search("anything", [pack])
+    assert results.notices == ["This query could not be run; try fewer words."]
+    assert sorted(p.name for p in folder.iterdir()) == before  # nothing was rebuilt
+    monkeypatch.undo()
+    assert ids(service, root, "memcached redis") == ["a/cache"]
+
+
+def test_readers_take_no_lock_and_writers_wait_for_each_other(tmp_path: Path) -> None:
+    from nexus_desktop.core.filelock import FileLock
+    from nexus_desktop.search import index as index_module
+
+    root = make_pack(tmp_path / "p")
+    PackIndex(tmp_path / "cache", load_pack(root)).update()
+    index = PackIndex(tmp_path / "cache", load_pack(root))
+    with FileLock(index.lock_path):  # another process is writing
+        report = index.update()  # nothing changed: no lock needed, no wait
+        assert report.unchanged == 3
+        assert index.searcher().doc_count() == 3
+        write(root, "a/new.md", "# New\n")
+        changed = PackIndex(tmp_path / "cache", load_pack(root))
+        original = index_module.LOCK_WAIT_SECONDS
+        index_module.LOCK_WAIT_SECONDS = 0.3
+        try:
+            with pytest.raises(index_module.IndexBusyError):
+                changed.update()
+        finally:
+            index_module.LOCK_WAIT_SECONDS = original
+        assert changed.searcher().doc_count() == 3  # still reads the last committed version
+    assert PackIndex(tmp_path / "cache", load_pack(root)).update().added == 1
