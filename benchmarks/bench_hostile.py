@@ -53,7 +53,9 @@ def fuzzed_queries(count: int, seed: int = 7) -> list[str]:
     vocabulary = ["tar", "git", "file", "list", "the", "archive", "docker", "AND", "OR", "NOT",
                   "-x", "+y", "a*", "ab*", "*", '"', "(", ")", "tag:x", "area:common", "~",
                   "select_related", "é", "🙂", "\u200b"]  # fmt: skip
-    prose = ["the", "quick", "brown", "fox", "jumps", "over", "the", "lazy", "dog", "while", "compressing", "the", "archive", "and", "listing", "every", "file", "in", "the", "directory", "before", "it", "is", "copied"]  # fmt: skip
+    prose = ["the", "quick", "brown", "fox", "jumps", "over", "the", "lazy", "dog", "while",
+             "compressing", "the", "archive", "and", "listing", "every", "file", "in", "the",
+             "directory", "before", "it", "is", "copied"]  # fmt: skip
     queries = []
     for _ in range(count):
         kind = rng.randrange(6)
@@ -173,7 +175,8 @@ ARTICLES = {
     "'*' x 10,000": lambda: "*" * 10_000,
     "900 headings": lambda: "".join(f"## Heading {i}\n\ntext {i}\n\n" for i in range(900)),
     "1,000-row table": lambda: "|a|b|c|d|\n|-|-|-|-|\n" + "|1|2|3|4|\n" * 1000,
-    "60 x 300 table": lambda: "|" + "c|" * 60 + "\n|" + "-|" * 60 + "\n" + ("|" + "v|" * 60 + "\n") * 300,
+    "60 x 300 table": lambda: "|" + "c|" * 60 + "\n|" + "-|" * 60 + "\n"
+    + ("|" + "v|" * 60 + "\n") * 300,
     "300,000 lines of code": lambda: "```python\n" + "x = 1\n" * 300_000 + "```\n",
     "30,000 paragraphs (1.7 MB)": lambda: "\n\n".join(
         f"Paragraph {i} with some words and `code` and **bold**." for i in range(30_000)),
