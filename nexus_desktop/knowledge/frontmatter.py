@@ -21,6 +21,7 @@ class FrontMatter:
     body_line: int  # 1-based line number of the body's first line in the file
     errors: list[tuple[int | None, str]] = field(default_factory=list)
     warnings: list[tuple[int | None, str]] = field(default_factory=list)
+    given: frozenset[str] = frozenset()  # every key written, including rejected ones
 
 
 def split_front_matter(text: str) -> FrontMatter:
@@ -70,6 +71,7 @@ def split_front_matter(text: str) -> FrontMatter:
         result.errors.append((2, "front matter must be a mapping of keys to values"))
         return result
     result.meta = _checked(data, result)
+    result.given = frozenset(str(key) for key in data)
     return result
 
 

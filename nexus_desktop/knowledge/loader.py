@@ -396,7 +396,7 @@ def _load_article(
         is_index=is_index,
         checked=meta.get("checked", ()),
     )
-    if pack.info.require_checked and not is_index and not article.checked:
+    if pack.info.require_checked and not is_index and "checked" not in fm.given:
         problems.append(
             Problem(
                 Severity.WARNING,

@@ -342,3 +342,33 @@ def test_a_copy_of_an_open_pack_opens_under_a_distinct_id(tmp_path: Path) -> Non
     assert "already has the id 'hub'" in problems_of(second, "pack")[0].message
     again = load_pack(tmp_path / "two", taken_ids=frozenset({first.id}))
     assert again.id == second.id  # stable: the same folder gets the same id every time
+
+
+def test_checked_front_matter_is_parsed_and_required_where_the_pack_asks(tmp_path: Path) -> None:
+    from nexus_desktop.services.library import ArticleRef, Library, LoadedPack
+    from nexus_desktop.services.text import checked_line
+
+    write(tmp_path, "nexus-pack.toml", '[pack]\nid = "c"\nrequire_checked = true\n')
+    write(tmp_path, "a/good.md",
+          '---\nchecked: {django: "5.2", drf: "3.16", date: "2026-11"}\n---\n# Good\n')  # fmt: skip
+    write(tmp_path, "a/missing.md", "# Missing\n")
+    write(tmp_path, "a/bad.md", "---\nchecked: {django: 5.2}\n---\n# Bad\n")  # no date
+    write(tmp_path, "a/_index.md", "# Area\n")  # area intros need none
+    pack = load_pack(tmp_path)
+    good = pack.articles["a/good"]
+    assert good.checked == (("django", "5.2"), ("drf", "3.16"), ("date", "2026-11"))
+    warnings = {p.path.name: p.message for p in pack.problems if p.kind == "front-matter"}
+    assert set(warnings) == {"missing.md", "bad.md"}
+    assert "no 'checked'" in warnings["missing.md"] and "'date'" in warnings["bad.md"]
+    assert checked_line(good.checked) == "Checked against Django 5.2 · DRF 3.16 · November 2026"
+    library = Library()
+    library.add(LoadedPack(pack, pack.problems))
+    from nexus_desktop.render import theme_named
+
+    html = library.render(ArticleRef("c", "a/good"), theme_named("light")).html
+    assert '<h1 id="good">Good</h1><p class="meta">Checked against Django 5.2' in html.replace(
+        "\n", ""
+    )
+    # Packs that do not ask for it are not nagged.
+    write(tmp_path, "nexus-pack.toml", '[pack]\nid = "c"\n')
+    assert not [p for p in load_pack(tmp_path).problems if "no 'checked'" in p.message]
