@@ -110,6 +110,7 @@ class MainWindow(QMainWindow):
         self._search_generation = 0
         self._pending_highlight: tuple[ArticleRef, str | None] | None = None
         self._pending_part: int | None = None
+        self._article_notice = ""
         self.settings = settings
         self.builtin_dir = builtin_dir
         self.pool = pool or QThreadPool.globalInstance()
@@ -536,7 +537,12 @@ class MainWindow(QMainWindow):
         if article is None:
             self.statusBar().showMessage(f"Not found: {ref.article_id}", 8000)
         elif rendered.notice:
-            self.statusBar().showMessage(f"{article.title}: {rendered.notice}", 15000)
+            notice = f"{article.title}: {rendered.notice}"
+            self.statusBar().showMessage(notice, 15000)
+            self._article_notice = notice
+        elif self._article_notice and self.statusBar().currentMessage() == self._article_notice:
+            self.statusBar().clearMessage()  # it was about the previous article
+            self._article_notice = ""
         self._fill_outline(rendered.headings)
         pending = self._pending_highlight
         if pending is not None and pending[0] == ref:

@@ -66,3 +66,6 @@ def test_an_article_too_deep_to_format_is_shown_as_plain_text_with_a_notice(
     assert "Shown as plain text: it nests lists or quotes more than 24 levels deep." in text
     assert "bottom" in text
     assert "Shown as plain text" in window.statusBar().currentMessage()
+    with qtbot.waitSignal(window.article_shown, timeout=5000):
+        window.open_ref(ArticleRef("long", "a/short"))
+    assert "Shown as plain text" not in window.statusBar().currentMessage()  # not a stale one
