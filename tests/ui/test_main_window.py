@@ -9,7 +9,7 @@ from PySide6.QtCore import QPoint, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from pytestqt.qtbot import QtBot
 
-from nexus_desktop.services.library import ArticleRef, article_url
+from nexus_desktop.services.library import ArticleRef, PackSource, article_url
 from nexus_desktop.services.tree import build_pack_tree
 from nexus_desktop.ui.tree_model import KnowledgeTreeModel
 from tests.conftest import write
@@ -227,3 +227,45 @@ def test_about_lists_versions_and_licences() -> None:
 
     text = about_text()
     assert __version__ in text and "LGPL-3.0" in text and "Python-Markdown" in text
+
+
+def test_adding_a_folder_while_a_pack_indexes_does_not_cancel_it(
+    qtbot: QtBot, make_window: WindowFactory, sample_pack: Path, tmp_path: Path
+) -> None:
+    big = tmp_path / "big"
+    for i in range(450):  # large enough to be indexed in a child process
+        write(big, f"pages/p{i}.md", f"# Page {i}\n\nZanzibar text number {i}.\n")
+    extra = tmp_path / "extra"
+    write(extra, "note.md", "# My note\n\nZanzibar note.\n")
+    window = make_window(sample_pack)
+    ready: list[str] = []
+    window.search_ready.connect(ready.append)
+    window.load_sources([PackSource(big)])
+    qtbot.waitUntil(lambda: any(p.name == "Big" for p in window.library.packs), timeout=20_000)
+    assert window.loading
+    window.add_pack_folder(extra)  # while "Big" is still being indexed
+    qtbot.waitUntil(lambda: len(ready) == 2 and not window.loading, timeout=60_000)
+    assert sorted(ready) == sorted(p.id for p in window.library.packs if p.name != "Sample Pack")
+    assert {p.name for p in window.library.packs} == {"Big", "Extra", "Sample Pack"}
+
+
+def test_a_disk_root_is_refused_and_never_remembered(
+    make_window: WindowFactory, sample_pack: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from nexus_desktop.app import check_content_folders
+
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: warnings.append(text))
+    window = make_window(sample_pack)
+    window.add_pack_folder(Path("/"))
+    assert warnings and "root of a disk, not a content pack" in warnings[0]
+    assert "/" not in window.settings.get("packs") and not window.loading
+    good, refused = check_content_folders(["/", str(sample_pack), "/no/such/folder"])
+    assert good == [str(sample_pack)]
+    assert refused == [
+        "/ is the root of a disk, not a content pack: choose the folder that holds your "
+        "Markdown files",
+        "/no/such/folder: no such folder",
+    ]
