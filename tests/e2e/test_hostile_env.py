@@ -212,3 +212,19 @@ def test_two_windows_on_one_data_dir_keep_each_others_packs(tmp_path: Path, star
         assert app.wait(timeout=15) == 0
     settings = json.loads((tmp_path / "data" / "config" / "settings.json").read_text())
     assert settings["packs"] == [str(first_pack), str(second_pack)]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"\xff\xfe{\x00}\x00", b"[" * 100_000 + b"]" * 100_000, b'{"packs": 5}',
+     b'{"expanded": 5}', b'{"packs": "/tmp/x"}', b'{"packs": [""]}'],
+    ids=["utf16", "deep", "packs-int", "expanded-int", "packs-str", "packs-empty"],
+)  # fmt: skip
+def test_the_cli_starts_whatever_the_settings_file_holds(tmp_path: Path, content: bytes) -> None:
+    config = tmp_path / "data" / "config"
+    config.mkdir(parents=True)
+    (config / "settings.json").write_bytes(content)
+    result = cli("search", "cache", "--data-dir", str(tmp_path / "data"), "--json", "--limit", "1")
+    assert result.returncode == 0, result.stderr
+    assert len(json.loads(result.stdout)) == 1  # the built-in hub, and nothing else opened
+    assert "Traceback" not in result.stderr
