@@ -112,7 +112,7 @@ def search(argv: Sequence[str]) -> int:
 
     from nexus_desktop.core.cancel import Cancelled
     from nexus_desktop.knowledge.loader import PackError, load_pack
-    from nexus_desktop.paths import DataDirError, app_paths, builtin_content_dir
+    from nexus_desktop.paths import app_paths, builtin_content_dir
     from nexus_desktop.services.search import SearchService
     from nexus_desktop.services.settings import Settings
 
@@ -124,11 +124,7 @@ def search(argv: Sequence[str]) -> int:
         parser.error("the query is missing")
     query = " ".join(words)
     paths = app_paths(args.data_dir)
-    try:
-        read_only = paths.prepare()
-    except DataDirError as exc:
-        print(f"nexus-desktop: {exc}", file=sys.stderr)
-        return 2
+    read_only = _prepare_data_dir(paths)
     if args.pack:
         folders = [(Path(p), False) for p in args.pack]
     else:
@@ -210,6 +206,18 @@ def prepare_gui_start(data_dir: str | None = None) -> AppPaths:
     return app_paths(data_dir)
 
 
+def _prepare_data_dir(paths: AppPaths) -> str | None:
+    """Create the data folders; return why nothing can be saved (read-only), if so. A folder
+    that cannot be used at all (a file in the way) ends the command: one line, exit code 2."""
+    from nexus_desktop.paths import DataDirError
+
+    try:
+        return paths.prepare()
+    except DataDirError as exc:
+        print(f"nexus-desktop: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
 def _tolerant_output() -> None:
     """File names that are not valid UTF-8 (or text the terminal cannot encode) are printed
     escaped, never as a UnicodeEncodeError."""
@@ -233,13 +241,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return search(args_list[1:])
     args = _gui_parser().parse_args(args_list)
     paths = prepare_gui_start(args.data_dir)
-    from nexus_desktop.paths import DataDirError
-
-    try:
-        read_only = paths.prepare()
-    except DataDirError as exc:
-        print(f"nexus-desktop: {exc}", file=sys.stderr)
-        return 2
+    read_only = _prepare_data_dir(paths)
     from nexus_desktop.app import run
 
     return run(paths=paths, content=args.content, builtin=not args.no_builtin, read_only=read_only)

@@ -185,40 +185,51 @@ def _split_table(parent: ET.Element, table: ET.Element) -> None:
         return
     rows = list(body)
     columns = max((len(row) for row in rows[:50]), default=1) or 1
-    per_table = max(1, MAX_TABLE_CELLS // columns)
-    if len(rows) <= per_table:
-        return
-    position = list(parent).index(table)
-    tail, table.tail = table.tail, None
-    last = table
-    for number, start in enumerate(range(per_table, len(rows), per_table), start=1):
+
+    def new_table(_start: int) -> tuple[ET.Element, ET.Element]:
         piece = ET.Element("table", dict(table.attrib))
         if head is not None:
             piece.append(copy.deepcopy(head))
-        new_body = ET.SubElement(piece, "tbody")
-        for row in rows[start : start + per_table]:
-            body.remove(row)
-            new_body.append(row)
-        parent.insert(position + number, piece)
-        last = piece
-    last.tail = tail
+        return piece, ET.SubElement(piece, "tbody")
+
+    _split_into_siblings(parent, table, body, rows, max(1, MAX_TABLE_CELLS // columns), new_table)
 
 
 def _split_list(parent: ET.Element, items: ET.Element) -> None:
     """A list of more than ``MAX_LIST_ITEMS`` items becomes several lists in a row (an ordered
     list goes on counting)."""
-    position = list(parent).index(items)
-    children = list(items)
-    tail, items.tail = items.tail, None
     first_number = int(items.get("start", "1") or 1) if items.tag == "ol" else 1
-    last = items
-    for number, start in enumerate(range(MAX_LIST_ITEMS, len(children), MAX_LIST_ITEMS), start=1):
+
+    def new_list(start: int) -> tuple[ET.Element, ET.Element]:
         piece = ET.Element(items.tag, dict(items.attrib))
         if items.tag == "ol":
             piece.set("start", str(first_number + start))
-        for child in children[start : start + MAX_LIST_ITEMS]:
-            items.remove(child)
-            piece.append(child)
+        return piece, piece
+
+    _split_into_siblings(parent, items, items, list(items), MAX_LIST_ITEMS, new_list)
+
+
+def _split_into_siblings(
+    parent: ET.Element,
+    element: ET.Element,
+    holder: ET.Element,
+    children: list[ET.Element],
+    per_piece: int,
+    new_piece: Callable[[int], tuple[ET.Element, ET.Element]],
+) -> None:
+    """Leave the first ``per_piece`` of ``children`` (held by ``holder``, inside ``element``)
+    where they are and move each further ``per_piece`` into a new sibling of ``element``;
+    ``new_piece(start)`` makes a sibling and the element inside it that holds the children."""
+    if len(children) <= per_piece:
+        return
+    position = list(parent).index(element)
+    tail, element.tail = element.tail, None
+    last = element
+    for number, start in enumerate(range(per_piece, len(children), per_piece), start=1):
+        piece, new_holder = new_piece(start)
+        for child in children[start : start + per_piece]:
+            holder.remove(child)
+            new_holder.append(child)
         parent.insert(position + number, piece)
         last = piece
     last.tail = tail
