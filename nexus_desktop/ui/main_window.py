@@ -376,6 +376,9 @@ class MainWindow(QMainWindow):
         elif isinstance(event, ev.PackLoaded):
             loaded = event.loaded
             self.library.add(loaded)
+            for problem in loaded.problems:
+                if problem.kind == "pack":  # e.g. a copy of an open pack, opened apart
+                    self._notices.append(f"{loaded.pack.name}: {problem.message}.")
             self._pack_trees[loaded.pack.id] = event.tree
             self._switcher_entries[loaded.pack.id] = event.entries
             self._refresh_tree()

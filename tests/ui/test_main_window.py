@@ -269,3 +269,16 @@ def test_a_disk_root_is_refused_and_never_remembered(
         "Markdown files",
         "/no/such/folder: no such folder",
     ]
+
+
+def test_a_copy_of_an_open_pack_opens_beside_it_with_a_notice(
+    qtbot: QtBot, make_window: WindowFactory, sample_pack: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    copy = tmp_path / "copy"
+    shutil.copytree(sample_pack, copy)
+    window = make_window(sample_pack, copy)
+    ids = sorted(p.id for p in window.library.packs)
+    assert ids[0] == "sample" and ids[1].startswith("sample-") and len(ids) == 2
+    assert "already has the id 'sample'" in window.statusBar().currentMessage()
