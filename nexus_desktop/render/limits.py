@@ -182,7 +182,7 @@ def element_depth(fragment: str) -> int:
 
 # What Qt lays out in about 50 ms on a slow machine, by kind (measured; see bench_hostile).
 PAGE_CHARS = 150_000
-PAGE_CELLS = 200
+PAGE_CELLS = 150
 PAGE_LINES = 8_000  # lines of code
 PAGE_HEADINGS = 300
 _CELL = re.compile(r"<t[dh][\s>]")
