@@ -182,7 +182,7 @@ def element_depth(fragment: str) -> int:
 
 # What Qt lays out in about 50 ms on a slow machine, by kind (measured; see bench_hostile).
 PAGE_CHARS = 150_000
-PAGE_CELLS = 150
+PAGE_CELLS = 250  # of a narrow table; a wide table's cells cost more (see _weight)
 PAGE_LINES = 8_000  # lines of code
 PAGE_HEADINGS = 300
 _CELL = re.compile(r"<t[dh][\s>]")
@@ -192,9 +192,16 @@ _ID = re.compile(r'\sid="([^"]+)"')
 
 def _weight(piece: str) -> float:
     """The share of a part's layout budget that ``piece`` takes."""
+    cells = len(_CELL.findall(piece))
+    if cells:
+        # Qt's cost per cell grows with the width of the table (measured: about twice as much
+        # per cell at 60 columns as at 4).
+        first_row = piece[: piece.find("</tr>") + 1] if "</tr>" in piece else piece
+        columns = len(_CELL.findall(first_row))
+        cells = int(cells * (1 + columns / 20))
     return (
         len(piece) / PAGE_CHARS
-        + len(_CELL.findall(piece)) / PAGE_CELLS
+        + cells / PAGE_CELLS
         + piece.count("\n") / PAGE_LINES
         + len(_HEADING_TAG.findall(piece)) / PAGE_HEADINGS
     )
