@@ -19,8 +19,16 @@ ALLOWED = {
     "storage": {"core", "knowledge"},
     "study": {"core", "knowledge", "storage_records"},
     "services": {"core", "knowledge", "render", "search", "storage", "study", "paths"},
-    "ui": {"core", "knowledge", "render", "search", "storage_records", "study", "services",
-           "paths"},  # fmt: skip
+    "ui": {
+        "core",
+        "knowledge",
+        "render",
+        "search",
+        "storage_records",
+        "study",
+        "services",
+        "paths",
+    },  # fmt: skip
 }
 THIRD_PARTY_ONLY_IN = {"PySide6": {"ui", "app"}, "sqlalchemy": {"storage"}, "alembic": {"storage"}}
 

@@ -1,0 +1,93 @@
+"""The SQLite schema as typed SQLAlchemy ORM models (used only inside ``storage``)."""
+
+from __future__ import annotations
+
+from sqlalchemy import Float, Index, Integer, String, Text, text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Note(Base):
+    __tablename__ = "notes"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    pack_id: Mapped[str] = mapped_column(String, nullable=False)
+    article_id: Mapped[str] = mapped_column(String, nullable=False)
+    body: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    created_at: Mapped[int] = mapped_column(Integer, nullable=False)
+    updated_at: Mapped[int] = mapped_column(Integer, nullable=False)
+    deleted_at: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+    __table_args__ = (
+        # One live note per article; tombstones do not count.
+        Index(
+            "ix_notes_article_live",
+            "pack_id",
+            "article_id",
+            unique=True,
+            sqlite_where=text("deleted_at IS NULL"),
+        ),
+        Index("ix_notes_updated", "updated_at"),
+    )
+
+
+class Bookmark(Base):
+    __tablename__ = "bookmarks"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    pack_id: Mapped[str] = mapped_column(String, nullable=False)
+    article_id: Mapped[str] = mapped_column(String, nullable=False)
+    anchor: Mapped[str] = mapped_column(String, nullable=False, default="")
+    title: Mapped[str] = mapped_column(String, nullable=False, default="")
+    position: Mapped[float] = mapped_column(Float, nullable=False, default=0.0)
+    created_at: Mapped[int] = mapped_column(Integer, nullable=False)
+    updated_at: Mapped[int] = mapped_column(Integer, nullable=False)
+    deleted_at: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+    __table_args__ = (
+        Index(
+            "ix_bookmarks_place_live",
+            "pack_id",
+            "article_id",
+            "anchor",
+            unique=True,
+            sqlite_where=text("deleted_at IS NULL"),
+        ),
+    )
+
+
+class Progress(Base):
+    __tablename__ = "progress"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    pack_id: Mapped[str] = mapped_column(String, nullable=False)
+    article_id: Mapped[str] = mapped_column(String, nullable=False)
+    first_opened_at: Mapped[int] = mapped_column(Integer, nullable=False)
+    last_opened_at: Mapped[int] = mapped_column(Integer, nullable=False)
+    reading_ms: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    furthest: Mapped[float] = mapped_column(Float, nullable=False, default=0.0)
+    scroll: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    completed_at: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    completed_digest: Mapped[str] = mapped_column(String, nullable=False, default="")
+    updated_at: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    __table_args__ = (Index("ix_progress_article", "pack_id", "article_id", unique=True),)
+
+
+class ReviewLog(Base):
+    """Every answer to a quiz question, appended and never rewritten (the quiz issue)."""
+
+    __tablename__ = "review_log"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    pack_id: Mapped[str] = mapped_column(String, nullable=False)
+    question_id: Mapped[str] = mapped_column(String, nullable=False)
+    reviewed_at: Mapped[int] = mapped_column(Integer, nullable=False)
+    rating: Mapped[int] = mapped_column(Integer, nullable=False)
+    response_ms: Mapped[int] = mapped_column(Integer, nullable=False)
+    correct: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    __table_args__ = (Index("ix_review_question", "pack_id", "question_id", "reviewed_at"),)

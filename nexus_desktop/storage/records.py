@@ -1,0 +1,77 @@
+"""Frozen records of the study record, handed to the layers above instead of ORM objects.
+
+Every record has a UUID (``id``) and an ``updated_at`` time (milliseconds since the epoch, UTC),
+and deletions leave tombstones (``deleted_at``), so that two databases can later be merged
+record by record. User data is keyed by pack id + article id (+ a passage anchor), never by a
+title or a position.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass
+
+
+def new_id() -> str:
+    """A fresh record id (a UUID4, as 32 hex digits)."""
+    return uuid.uuid4().hex
+
+
+def now_ms() -> int:
+    """The time now, in milliseconds since the epoch (UTC)."""
+    return time.time_ns() // 1_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class NoteRecord:
+    """The learner's note on one article (Markdown)."""
+
+    id: str
+    pack_id: str
+    article_id: str
+    body: str
+    created_at: int
+    updated_at: int
+    deleted_at: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BookmarkRecord:
+    """A bookmarked article, or a heading of it (``anchor``)."""
+
+    id: str
+    pack_id: str
+    article_id: str
+    anchor: str
+    title: str
+    position: float
+    created_at: int
+    updated_at: int
+    deleted_at: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressRecord:
+    """How far the learner has got with one article."""
+
+    id: str
+    pack_id: str
+    article_id: str
+    first_opened_at: int
+    last_opened_at: int
+    reading_ms: int
+    furthest: float  # 0..1 of the article's height
+    scroll: int  # where the learner stopped (pixels at 100% zoom)
+    completed_at: int | None
+    completed_digest: str  # the article's content digest when it was completed
+    updated_at: int
+
+
+@dataclass(frozen=True, slots=True)
+class DatabaseStatus:
+    """What opening the database found, in words for the learner."""
+
+    path: str
+    read_only: bool = False
+    notices: tuple[str, ...] = ()

@@ -1,0 +1,232 @@
+"""Reading and writing the study record inside a session. Every function takes the session of
+the job it is part of (one job = one transaction) and returns frozen records, never ORM objects.
+Deleting leaves a tombstone (``deleted_at``) so that merging two databases never resurrects or
+loses a record; restoring (undo) clears it."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from nexus_desktop.storage.models import Bookmark, Note, Progress
+from nexus_desktop.storage.records import (
+    BookmarkRecord,
+    NoteRecord,
+    ProgressRecord,
+    new_id,
+    now_ms,
+)
+
+
+# -- notes ---------------------------------------------------------------------------------------
+def _note(row: Note) -> NoteRecord:
+    return NoteRecord(row.id, row.pack_id, row.article_id, row.body, row.created_at,
+                      row.updated_at, row.deleted_at)  # fmt: skip
+
+
+def note_for(session: Session, pack_id: str, article_id: str) -> NoteRecord | None:
+    """The live note on an article, if any."""
+    row = session.scalars(
+        select(Note).where(
+            Note.pack_id == pack_id, Note.article_id == article_id, Note.deleted_at.is_(None)
+        )
+    ).first()
+    return _note(row) if row else None
+
+
+def save_note(
+    session: Session, pack_id: str, article_id: str, body: str, *, at: int | None = None
+) -> NoteRecord | None:
+    """Write the note on an article. An emptied note becomes a tombstone (None is returned)."""
+    at = at or now_ms()
+    row = session.scalars(
+        select(Note).where(
+            Note.pack_id == pack_id, Note.article_id == article_id, Note.deleted_at.is_(None)
+        )
+    ).first()
+    if not body.strip():
+        if row is not None:
+            row.deleted_at = row.updated_at = at
+        return None
+    if row is None:
+        row = Note(id=new_id(), pack_id=pack_id, article_id=article_id, body=body,
+                   created_at=at, updated_at=at)  # fmt: skip
+        session.add(row)
+    elif row.body != body:
+        row.body = body
+        row.updated_at = at
+    session.flush()
+    return _note(row)
+
+
+def notes(session: Session, *, include_deleted: bool = False) -> list[NoteRecord]:
+    query = select(Note).order_by(Note.pack_id, Note.article_id, Note.updated_at)
+    if not include_deleted:
+        query = query.where(Note.deleted_at.is_(None))
+    return [_note(row) for row in session.scalars(query)]
+
+
+def delete_note(session: Session, note_id: str, *, at: int | None = None) -> None:
+    row = session.get(Note, note_id)
+    if row is not None and row.deleted_at is None:
+        row.deleted_at = row.updated_at = at or now_ms()
+
+
+def restore_note(session: Session, note_id: str, *, at: int | None = None) -> NoteRecord | None:
+    """Undo a deletion (unless the article has a live note again by now)."""
+    row = session.get(Note, note_id)
+    if row is None or row.deleted_at is None:
+        return _note(row) if row else None
+    if note_for(session, row.pack_id, row.article_id) is not None:
+        return None
+    row.deleted_at = None
+    row.updated_at = at or now_ms()
+    session.flush()
+    return _note(row)
+
+
+# -- bookmarks -----------------------------------------------------------------------------------
+def _bookmark(row: Bookmark) -> BookmarkRecord:
+    return BookmarkRecord(row.id, row.pack_id, row.article_id, row.anchor, row.title,
+                          row.position, row.created_at, row.updated_at, row.deleted_at)  # fmt: skip
+
+
+def bookmarks(session: Session, *, include_deleted: bool = False) -> list[BookmarkRecord]:
+    query = select(Bookmark).order_by(Bookmark.position, Bookmark.created_at)
+    if not include_deleted:
+        query = query.where(Bookmark.deleted_at.is_(None))
+    return [_bookmark(row) for row in session.scalars(query)]
+
+
+def toggle_bookmark(
+    session: Session,
+    pack_id: str,
+    article_id: str,
+    anchor: str,
+    title: str,
+    *,
+    at: int | None = None,
+) -> BookmarkRecord | None:
+    """Bookmark a place, or remove its bookmark; the new bookmark, or None when removed."""
+    at = at or now_ms()
+    row = session.scalars(
+        select(Bookmark).where(
+            Bookmark.pack_id == pack_id,
+            Bookmark.article_id == article_id,
+            Bookmark.anchor == anchor,
+            Bookmark.deleted_at.is_(None),
+        )
+    ).first()
+    if row is not None:
+        row.deleted_at = row.updated_at = at
+        return None
+    last = session.scalars(
+        select(Bookmark.position)
+        .where(Bookmark.deleted_at.is_(None))
+        .order_by(Bookmark.position.desc())
+    ).first()
+    row = Bookmark(id=new_id(), pack_id=pack_id, article_id=article_id, anchor=anchor,
+                   title=title, position=(last or 0.0) + 1.0, created_at=at,
+                   updated_at=at)  # fmt: skip
+    session.add(row)
+    session.flush()
+    return _bookmark(row)
+
+
+def rename_bookmark(session: Session, bookmark_id: str, title: str) -> None:
+    row = session.get(Bookmark, bookmark_id)
+    if row is not None and row.deleted_at is None:
+        row.title, row.updated_at = title, now_ms()
+
+
+def move_bookmark(session: Session, bookmark_id: str, position: float) -> None:
+    row = session.get(Bookmark, bookmark_id)
+    if row is not None and row.deleted_at is None:
+        row.position, row.updated_at = position, now_ms()
+
+
+def delete_bookmark(session: Session, bookmark_id: str) -> None:
+    row = session.get(Bookmark, bookmark_id)
+    if row is not None and row.deleted_at is None:
+        row.deleted_at = row.updated_at = now_ms()
+
+
+def restore_bookmark(session: Session, bookmark_id: str) -> None:
+    row = session.get(Bookmark, bookmark_id)
+    if row is None or row.deleted_at is None:
+        return
+    live = session.scalars(
+        select(Bookmark).where(
+            Bookmark.pack_id == row.pack_id, Bookmark.article_id == row.article_id,
+            Bookmark.anchor == row.anchor, Bookmark.deleted_at.is_(None),
+        )
+    ).first()  # fmt: skip
+    if live is None:
+        row.deleted_at, row.updated_at = None, now_ms()
+
+
+# -- reading progress ----------------------------------------------------------------------------
+def _progress(row: Progress) -> ProgressRecord:
+    return ProgressRecord(row.id, row.pack_id, row.article_id, row.first_opened_at,
+                          row.last_opened_at, row.reading_ms, row.furthest, row.scroll,
+                          row.completed_at, row.completed_digest, row.updated_at)  # fmt: skip
+
+
+def _progress_row(session: Session, pack_id: str, article_id: str, at: int) -> Progress:
+    row = session.scalars(
+        select(Progress).where(Progress.pack_id == pack_id, Progress.article_id == article_id)
+    ).first()
+    if row is None:
+        row = Progress(id=new_id(), pack_id=pack_id, article_id=article_id, first_opened_at=at,
+                       last_opened_at=at, reading_ms=0, furthest=0.0, scroll=0,
+                       completed_at=None, completed_digest="", updated_at=at)  # fmt: skip
+        session.add(row)
+    return row
+
+
+def progress_for(session: Session, pack_id: str, article_id: str) -> ProgressRecord | None:
+    row = session.scalars(
+        select(Progress).where(Progress.pack_id == pack_id, Progress.article_id == article_id)
+    ).first()
+    return _progress(row) if row else None
+
+
+def all_progress(session: Session) -> list[ProgressRecord]:
+    return [_progress(row) for row in session.scalars(select(Progress))]
+
+
+def record_reading(
+    session: Session,
+    pack_id: str,
+    article_id: str,
+    *,
+    opened: bool = False,
+    reading_ms: int = 0,
+    furthest: float = 0.0,
+    scroll: int | None = None,
+    at: int | None = None,
+) -> ProgressRecord:
+    """Note an opening, time spent reading, how far down the learner got and where they are."""
+    at = at or now_ms()
+    row = _progress_row(session, pack_id, article_id, at)
+    if opened:
+        row.last_opened_at = at
+    row.reading_ms += max(0, reading_ms)
+    row.furthest = max(row.furthest, min(1.0, max(0.0, furthest)))
+    if scroll is not None:
+        row.scroll = max(0, scroll)
+    row.updated_at = at
+    session.flush()
+    return _progress(row)
+
+
+def set_completed(
+    session: Session, pack_id: str, article_id: str, done: bool, digest: str = ""
+) -> ProgressRecord:
+    at = now_ms()
+    row = _progress_row(session, pack_id, article_id, at)
+    row.completed_at = at if done else None
+    row.completed_digest = digest if done else ""
+    row.updated_at = at
+    session.flush()
+    return _progress(row)
