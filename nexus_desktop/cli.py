@@ -17,7 +17,7 @@ from nexus_desktop import __version__
 if TYPE_CHECKING:
     from nexus_desktop.paths import AppPaths
 
-SUBCOMMANDS = ("validate", "search")
+SUBCOMMANDS = ("validate", "search", "data", "notes")
 
 
 def _gui_parser() -> argparse.ArgumentParser:
@@ -239,6 +239,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return validate(args_list[1:])
     if args_list and args_list[0] == "search":
         return search(args_list[1:])
+    if args_list and args_list[0] in ("data", "notes"):
+        from nexus_desktop import cli_data
+
+        command = cli_data.data if args_list[0] == "data" else cli_data.notes
+        return command(args_list[1:])
     args = _gui_parser().parse_args(args_list)
     paths = prepare_gui_start(args.data_dir)
     read_only = _prepare_data_dir(paths)

@@ -5,6 +5,8 @@ loses a record; restoring (undo) clears it."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -230,3 +232,98 @@ def set_completed(
     row.updated_at = at
     session.flush()
     return _progress(row)
+
+
+# -- import --------------------------------------------------------------------------------------
+def import_records(
+    session: Session, records: dict[str, list[dict[str, object]]], *, replace: bool = False
+) -> str:
+    """Apply checked export records (see ``services.study.parse_export``) in this session's
+    transaction. Merge: a record whose id is known takes the newer ``updated_at``; a new
+    record is added. Two live notes on one article (one here, one imported) are merged into
+    one text, so neither is lost. ``replace`` first removes every record."""
+    if replace:
+        for model in (Note, Bookmark, Progress):
+            session.query(model).delete()
+        session.flush()
+    counts = {"notes": 0, "bookmarks": 0, "progress": 0}
+    merged = 0
+    for data in records.get("notes", []):
+        row = session.get(Note, data["id"])
+        if row is not None:
+            if int(data["updated_at"]) > row.updated_at:  # type: ignore[call-overload]
+                for key, value in data.items():
+                    setattr(row, key, value)
+                counts["notes"] += 1
+            continue
+        live = None
+        if data["deleted_at"] is None:
+            live = session.scalars(
+                select(Note).where(
+                    Note.pack_id == data["pack_id"],
+                    Note.article_id == data["article_id"],
+                    Note.deleted_at.is_(None),
+                )
+            ).first()
+        if live is not None and live.body != data["body"]:
+            live.body = f"{live.body.rstrip()}\n\n---\n\n{str(data['body']).lstrip()}"
+            live.updated_at = max(live.updated_at, int(data["updated_at"]))  # type: ignore[call-overload]
+            merged += 1
+            session.add(Note(**{**data, "deleted_at": live.updated_at}))  # known from now on
+        elif live is not None:
+            session.add(Note(**{**data, "deleted_at": live.updated_at}))
+        else:
+            session.add(Note(**data))
+        session.flush()
+        counts["notes"] += 1
+    for kind, model in (("bookmarks", Bookmark), ("progress", Progress)):
+        for data in records.get(kind, []):
+            other: Any = session.get(model, data["id"])
+            if other is None and model is Progress:
+                # One progress record per article: the imported one folds into ours.
+                other = session.scalars(
+                    select(Progress).where(
+                        Progress.pack_id == data["pack_id"],
+                        Progress.article_id == data["article_id"],
+                    )
+                ).first()
+                if other is not None:
+                    _fold_progress(other, data)
+                    counts[kind] += 1
+                    continue
+            if other is None and model is Bookmark and data["deleted_at"] is None:
+                clash = session.scalars(
+                    select(Bookmark).where(
+                        Bookmark.pack_id == data["pack_id"],
+                        Bookmark.article_id == data["article_id"],
+                        Bookmark.anchor == data["anchor"],
+                        Bookmark.deleted_at.is_(None),
+                    )
+                ).first()
+                if clash is not None:  # the same place is bookmarked here already
+                    data = {**data, "deleted_at": clash.updated_at}
+            if other is None:
+                session.add(model(**data))
+            elif int(data["updated_at"]) > other.updated_at:  # type: ignore[call-overload]
+                for key, value in data.items():
+                    setattr(other, key, value)
+            else:
+                continue
+            session.flush()
+            counts[kind] += 1
+    summary = (
+        f"{counts['notes']} notes, {counts['bookmarks']} bookmarks and {counts['progress']} "
+        "reading records imported"
+    )
+    return summary + (f" ({merged} notes merged with yours)" if merged else "")
+
+
+def _fold_progress(row: Progress, data: dict[str, object]) -> None:
+    row.first_opened_at = min(row.first_opened_at, int(data["first_opened_at"]))  # type: ignore[call-overload]
+    row.last_opened_at = max(row.last_opened_at, int(data["last_opened_at"]))  # type: ignore[call-overload]
+    row.reading_ms = max(row.reading_ms, int(data["reading_ms"]))  # type: ignore[call-overload]
+    row.furthest = max(row.furthest, float(data["furthest"]))  # type: ignore[arg-type]
+    if data["completed_at"] is not None and row.completed_at is None:
+        row.completed_at = int(data["completed_at"])  # type: ignore[call-overload]
+        row.completed_digest = str(data["completed_digest"])
+    row.updated_at = max(row.updated_at, int(data["updated_at"]))  # type: ignore[call-overload]

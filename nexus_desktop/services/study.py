@@ -1,0 +1,291 @@
+"""The study record as the app and the CLI use it: notes, bookmarks and reading progress, backed
+by the SQLite database, every job on the one writer thread (results as futures).
+
+Also the learner's data as one JSON document (export, import with merge or replace), notes as
+Markdown files, backups and checks.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any, TypeVar
+
+from nexus_desktop.storage.records import (
+    BookmarkRecord,
+    DatabaseStatus,
+    NoteRecord,
+    ProgressRecord,
+    now_ms,
+)
+
+T = TypeVar("T")
+
+DB_FILE = "nexus.sqlite3"
+EXPORT_FORMAT = "nexus-desktop-study"
+EXPORT_VERSION = 1
+MAX_IMPORT_BYTES = 64 * 1024 * 1024
+MAX_TEXT = 1_000_000  # characters in one note or title
+_ID = re.compile(r"^[0-9a-f]{32}$")
+
+
+class StudyError(Exception):
+    """A study-record operation failed; the message says why, in words."""
+
+
+class StudyService:
+    """Opens the study database (off the UI thread) and runs its jobs on the writer thread."""
+
+    def __init__(self, data_dir: Path, *, read_only: bool = False, keep_backups: int = 10) -> None:
+        from nexus_desktop.storage.database import Database
+
+        self.database = Database(
+            data_dir / DB_FILE, backups_dir=data_dir / "backups", keep=keep_backups,
+            read_only=read_only,
+        )  # fmt: skip
+        self._writer: Any = None
+
+    def open(self) -> DatabaseStatus:
+        """Open (create, repair, migrate) the database; call once, off the UI thread."""
+        from nexus_desktop.storage.writer import Writer
+
+        status = self.database.open()
+        self._writer = Writer(self.database)
+        return status
+
+    @property
+    def status(self) -> DatabaseStatus:
+        return self.database.status
+
+    @property
+    def read_only(self) -> bool:
+        return self.database.status.read_only
+
+    def close(self) -> None:
+        """Finish every queued write and close the database."""
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+
+    def _submit(self, job: Callable[[Any], T]) -> Future[T]:
+        if self._writer is None:
+            raise StudyError("the study database is not open")
+        future: Future[T] = self._writer.submit(job)
+        return future
+
+    # -- notes -------------------------------------------------------------------------------
+    def note(self, pack_id: str, article_id: str) -> Future[NoteRecord | None]:
+        from nexus_desktop.storage import repositories as repo
+
+        return self._submit(lambda s: repo.note_for(s, pack_id, article_id))
+
+    def save_note(self, pack_id: str, article_id: str, body: str) -> Future[NoteRecord | None]:
+        from nexus_desktop.storage import repositories as repo
+
+        if self.read_only:
+            raise StudyError("The study database is read-only: the note was not saved.")
+        return self._submit(lambda s: repo.save_note(s, pack_id, article_id, body))
+
+    def notes(self) -> Future[list[NoteRecord]]:
+        from nexus_desktop.storage import repositories as repo
+
+        return self._submit(lambda s: repo.notes(s))
+
+    # -- bookmarks ---------------------------------------------------------------------------
+    def bookmarks(self) -> Future[list[BookmarkRecord]]:
+        from nexus_desktop.storage import repositories as repo
+
+        return self._submit(lambda s: repo.bookmarks(s))
+
+    def toggle_bookmark(
+        self, pack_id: str, article_id: str, anchor: str, title: str
+    ) -> Future[BookmarkRecord | None]:
+        from nexus_desktop.storage import repositories as repo
+
+        return self._submit(lambda s: repo.toggle_bookmark(s, pack_id, article_id, anchor, title))
+
+    def delete_bookmark(self, bookmark_id: str) -> Future[None]:
+        from nexus_desktop.storage import repositories as repo
+
+        return self._submit(lambda s: repo.delete_bookmark(s, bookmark_id))
+
+    def restore_bookmark(self, bookmark_id: str) -> Future[None]:
+        from nexus_desktop.storage import repositories as repo
+
+        return self._submit(lambda s: repo.restore_bookmark(s, bookmark_id))
+
+    # -- progress ----------------------------------------------------------------------------
+    def progress(self) -> Future[list[ProgressRecord]]:
+        from nexus_desktop.storage import repositories as repo
+
+        return self._submit(lambda s: repo.all_progress(s))
+
+    def record_reading(
+        self,
+        pack_id: str,
+        article_id: str,
+        *,
+        opened: bool = False,
+        reading_ms: int = 0,
+        furthest: float = 0.0,
+        scroll: int | None = None,
+    ) -> Future[ProgressRecord]:
+        from nexus_desktop.storage import repositories as repo
+
+        return self._submit(
+            lambda s: repo.record_reading(
+                s,
+                pack_id,
+                article_id,
+                opened=opened,
+                reading_ms=reading_ms,
+                furthest=furthest,
+                scroll=scroll,
+            )  # fmt: skip
+        )
+
+    def set_completed(
+        self, pack_id: str, article_id: str, done: bool, digest: str = ""
+    ) -> Future[ProgressRecord]:
+        from nexus_desktop.storage import repositories as repo
+
+        return self._submit(lambda s: repo.set_completed(s, pack_id, article_id, done, digest))
+
+    # -- backups and checks ------------------------------------------------------------------
+    def backup(self, reason: str = "manual") -> Future[Path]:
+        return self._writer.call(lambda: self.database.backup(reason=reason))  # type: ignore[no-any-return]
+
+    def check(self) -> Future[list[str]]:
+        return self._writer.call(self.database.check)  # type: ignore[no-any-return]
+
+    def restore(self, backup: Path) -> Future[Path]:
+        return self._writer.call(lambda: self.database.restore(backup))  # type: ignore[no-any-return]
+
+    # -- the learner's data as one document --------------------------------------------------
+    def export_data(self) -> Future[dict[str, Any]]:
+        """Every record (tombstones too: a merge elsewhere must learn of deletions)."""
+        from nexus_desktop.storage import repositories as repo
+
+        def job(s: Any) -> dict[str, Any]:
+            return {
+                "format": EXPORT_FORMAT,
+                "version": EXPORT_VERSION,
+                "notes": [asdict(n) for n in repo.notes(s, include_deleted=True)],
+                "bookmarks": [asdict(b) for b in repo.bookmarks(s, include_deleted=True)],
+                "progress": [asdict(p) for p in repo.all_progress(s)],
+            }
+
+        return self._submit(job)
+
+    def import_data(self, document: dict[str, Any], *, replace: bool = False) -> Future[str]:
+        """Validate ``document`` completely, then apply it in one transaction: merged record by
+        record (the newer ``updated_at`` wins) or, with ``replace``, instead of everything."""
+        records = parse_export(document)
+        from nexus_desktop.storage import repositories as repo
+
+        if self.read_only:
+            raise StudyError("The study database is read-only: nothing was imported.")
+        return self._submit(lambda s: repo.import_records(s, records, replace=replace))
+
+
+def parse_export(document: Any) -> dict[str, list[dict[str, Any]]]:
+    """Check an exported document field by field; raise :class:`StudyError` saying what is wrong
+    (nothing is applied unless everything is right)."""
+    if not isinstance(document, dict):
+        raise StudyError("not a Nexus Desktop data export (the document is not an object)")
+    if document.get("format") != EXPORT_FORMAT:
+        raise StudyError(f"not a Nexus Desktop data export (format is not {EXPORT_FORMAT!r})")
+    version = document.get("version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise StudyError("the export has no version number")
+    if version > EXPORT_VERSION:
+        raise StudyError(
+            f"the export is version {version}, from a newer Nexus Desktop (this one reads up to "
+            f"version {EXPORT_VERSION}); update the app to import it"
+        )
+    shapes: dict[str, dict[str, tuple[type, ...]]] = {
+        "notes": {"id": (str,), "pack_id": (str,), "article_id": (str,), "body": (str,),
+                  "created_at": (int,), "updated_at": (int,), "deleted_at": (int, type(None))},
+        "bookmarks": {"id": (str,), "pack_id": (str,), "article_id": (str,), "anchor": (str,),
+                      "title": (str,), "position": (int, float), "created_at": (int,),
+                      "updated_at": (int,), "deleted_at": (int, type(None))},
+        "progress": {"id": (str,), "pack_id": (str,), "article_id": (str,),
+                     "first_opened_at": (int,), "last_opened_at": (int,), "reading_ms": (int,),
+                     "furthest": (int, float), "scroll": (int,),
+                     "completed_at": (int, type(None)), "completed_digest": (str,),
+                     "updated_at": (int,)},
+    }  # fmt: skip
+    out: dict[str, list[dict[str, Any]]] = {}
+    for kind, fields in shapes.items():
+        items = document.get(kind, [])
+        if not isinstance(items, list):
+            raise StudyError(f"'{kind}' should be a list")
+        seen: set[str] = set()
+        checked = []
+        for number, item in enumerate(items, start=1):
+            where = f"{kind} #{number}"
+            if not isinstance(item, dict):
+                raise StudyError(f"{where} is not an object")
+            record: dict[str, Any] = {}
+            for name, types in fields.items():
+                value = item.get(name)
+                if not isinstance(value, types) or isinstance(value, bool):
+                    raise StudyError(f"{where}: '{name}' is missing or of the wrong type")
+                if isinstance(value, str) and len(value) > MAX_TEXT:
+                    raise StudyError(f"{where}: '{name}' is longer than {MAX_TEXT:,} characters")
+                if isinstance(value, int) and not 0 <= value < 2**53:
+                    raise StudyError(f"{where}: '{name}' is out of range")
+                record[name] = value
+            if not _ID.match(record["id"]):
+                raise StudyError(f"{where}: 'id' should be 32 hexadecimal digits")
+            if record["id"] in seen:
+                raise StudyError(f"{where}: the id {record['id']} appears twice")
+            seen.add(record["id"])
+            checked.append(record)
+        out[kind] = checked
+    return out
+
+
+def read_export(path: Path) -> dict[str, Any]:
+    """Read an export file, refusing what is too large or not JSON, in words."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_IMPORT_BYTES:
+            raise StudyError(f"{path.name} is {size / 1048576:.0f} MB; exports are at most "
+                             f"{MAX_IMPORT_BYTES // 1048576} MB")  # fmt: skip
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise StudyError(f"cannot read {path}: {exc}") from None
+    if not isinstance(document, dict):
+        raise StudyError("not a Nexus Desktop data export (the document is not an object)")
+    return document
+
+
+def write_export(document: dict[str, Any], path: Path) -> None:
+    """Write an export atomically, with a stable order (export → import → export is equal)."""
+    document = {**document, "exported_at": now_ms()}
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        tmp.write_text(json.dumps(document, indent=1, sort_keys=True, ensure_ascii=False),
+                       encoding="utf-8")  # fmt: skip
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def notes_markdown(note: NoteRecord, title: str) -> str:
+    """A note as a Markdown file any editor (Obsidian...) reads, with where it belongs."""
+    front = json.dumps({"title": title, "pack": note.pack_id, "article": note.article_id},
+                       ensure_ascii=False)  # fmt: skip
+    # JSON is valid YAML: the front matter needs no YAML library to be written correctly.
+    return f"---\n{front}\n---\n\n{note.body.rstrip()}\n"
+
+
+def note_file_name(pack_id: str, article_id: str) -> str:
+    safe = re.sub(r"[^\w.-]+", "-", f"{pack_id}--{article_id}").strip("-")
+    return f"{safe[:150]}.md"
