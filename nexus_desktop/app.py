@@ -67,11 +67,37 @@ def attach_services(window: MainWindow, paths: AppPaths) -> None:
     window.attach(library=Library(), search=SearchService(paths.cache_dir, seeds=seeds))
 
 
+def open_study(window: MainWindow, paths: AppPaths, *, background: bool = True) -> None:
+    """Open the study database (off the UI thread unless ``background`` is False) and give the
+    window its study features. A database that cannot be opened is reported, not fatal."""
+    from nexus_desktop.services.study import StudyService
+
+    study = StudyService(paths.data_dir, read_only=window.read_only is not None)
+
+    def failed(message: str) -> None:
+        window.statusBar().showMessage(f"Your study data could not be opened: {message}")
+
+    if not background:
+        try:
+            study.open()
+        except Exception as exc:  # noqa: BLE001 - reported, the reader still works
+            failed(str(exc))
+            return
+        window.attach_study(study)
+        return
+    from nexus_desktop.ui.tasks import BackgroundTask
+
+    task = BackgroundTask(lambda _context: study.open(), window)
+    task.on_success(lambda _status: window.attach_study(study)).on_failure(failed)
+    task.start(window.pool)
+
+
 def create_main_window(*, paths: AppPaths, **options: Any) -> MainWindow:
     """A complete window at once (tests, tools): :func:`build_window` (same options), then its
-    services. Packs load with :meth:`MainWindow.start`."""
+    services and its study database. Packs load with :meth:`MainWindow.start`."""
     window = build_window(paths=paths, **options)
     attach_services(window, paths)
+    open_study(window, paths, background=False)
     return window
 
 
@@ -94,6 +120,7 @@ def launch(
         try:
             attach_services(window, paths)
             window.start()
+            open_study(window, paths)
         finally:
             gc.freeze()  # what start-up built lives on: keep it out of future collections
             gc.enable()  # paused by cli.prepare_gui_start
@@ -138,7 +165,9 @@ class _LogFile(logging.FileHandler):
     not print a "--- Logging error ---" traceback for every message."""
 
     def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 - logging's API
-        logging.getLogger().removeHandler(self)
+        root = logging.getLogger()
+        root.removeHandler(self)
+        root.addHandler(_terminal_handler())  # warnings still reach someone, briefly
         stream, self.stream = self.stream, None  # type: ignore[assignment]
         try:
             if stream is not None:
@@ -148,18 +177,36 @@ class _LogFile(logging.FileHandler):
         sys.stderr.write("nexus-desktop: the log file could not be written; logging stopped\n")
 
 
+class _OneLine(logging.Formatter):
+    """Messages without tracebacks: for the terminal, when there is no log file to hold them."""
+
+    def formatException(self, ei: object) -> str:  # noqa: N802 - logging's API
+        return ""
+
+    def format(self, record: logging.LogRecord) -> str:
+        record.exc_text = ""
+        saved, record.exc_info = record.exc_info, None
+        try:
+            return super().format(record)
+        finally:
+            record.exc_info = saved
+
+
+def _terminal_handler() -> logging.Handler:
+    handler = logging.StreamHandler()
+    handler.setLevel(logging.WARNING)
+    handler.setFormatter(_OneLine("nexus-desktop: %(message)s"))
+    return handler
+
+
 def setup_logging(paths: AppPaths, *, read_only: bool) -> None:
     """Log to the log folder; with nothing writable, only warnings go to stderr."""
     root = logging.getLogger()
     root.setLevel(logging.INFO)
-    handler: logging.Handler
-    try:
-        if read_only:
-            raise OSError("read-only")
-        handler = _LogFile(paths.log_dir / "nexus-desktop.log", encoding="utf-8", delay=True)
-    except OSError:
-        handler = logging.StreamHandler()
-        handler.setLevel(logging.WARNING)
+    if read_only:
+        root.addHandler(_terminal_handler())
+        return
+    handler = _LogFile(paths.log_dir / "nexus-desktop.log", encoding="utf-8", delay=True)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
 
@@ -212,6 +259,7 @@ def run(
     app.aboutToQuit.connect(window.save_state)  # also when the session ends or on SIGTERM
     code = app.exec()
     window.cancel_loading()
+    window.close_study()  # the last note, a backup, every queued write
     # Workers check their cancel flag often; one that does not stop in time (stuck in a slow
     # file system, say) must not keep the app alive: everything worth keeping is saved by now.
     if not window.pool.waitForDone(QUIT_GRACE_MS):

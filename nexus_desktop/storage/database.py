@@ -92,6 +92,10 @@ class Database:
         elif not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._migrate()
+        else:  # read-only, and nothing saved yet: an empty record, in memory
+            self._connect_empty()
+            self.status = DatabaseStatus(str(self.path), read_only=True, notices=tuple(notices))
+            return self.status
         self._connect(read_only=read_only)
         self.status = DatabaseStatus(str(self.path), read_only=read_only, notices=tuple(notices))
         return self.status
@@ -139,6 +143,15 @@ class Database:
             url = f"sqlite:///{self.path}"
         self._engine = create_engine(url)
         _set_pragmas_on(self._engine, read_only=read_only)
+        self._sessions = sessionmaker(self._engine, expire_on_commit=False)
+
+    def _connect_empty(self) -> None:
+        from sqlalchemy.pool import StaticPool
+
+        from nexus_desktop.storage.models import Base
+
+        self._engine = create_engine("sqlite://", poolclass=StaticPool)
+        Base.metadata.create_all(self._engine)
         self._sessions = sessionmaker(self._engine, expire_on_commit=False)
 
     @property

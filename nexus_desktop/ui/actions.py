@@ -57,11 +57,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
 )  # fmt: skip
 
 
-def build_actions(parent: QWidget) -> dict[str, QAction]:
-    """One QAction per spec, owned by ``parent``; their shortcuts come with :func:`bind_keys`."""
+def build_actions(parent: QWidget, specs: tuple[ActionSpec, ...] = ACTIONS) -> dict[str, QAction]:
+    """One QAction per spec, owned by ``parent``; their shortcuts come with :func:`bind_keys`.
+
+    The window's own commands are :data:`ACTIONS`; a feature passes its own specs.
+    """
     icons = resources_dir() / "icons"
     actions: dict[str, QAction] = {}
-    for spec in ACTIONS:
+    for spec in specs:
         action = QAction(spec.label, parent)
         action.setObjectName(spec.name)
         if spec.icon:
@@ -74,13 +77,13 @@ def build_actions(parent: QWidget) -> dict[str, QAction]:
     return actions
 
 
-def bind_keys(actions: dict[str, QAction]) -> None:
+def bind_keys(actions: dict[str, QAction], specs: tuple[ActionSpec, ...] = ACTIONS) -> None:
     """Give each action its shortcuts (no sequence twice, none empty).
 
     Separate from :func:`build_actions` because it can wait until the window has painted.
     """
     sequence = QtGui.QKeySequence
-    for spec in ACTIONS:
+    for spec in specs:
         sequences: list[QtGui.QKeySequence] = []
         for shortcut in spec.shortcuts:
             if shortcut.startswith("std:"):

@@ -34,7 +34,7 @@ from nexus_desktop.services.refs import ArticleRef, PackSource, article_url, par
 from nexus_desktop.services.settings import Settings
 from nexus_desktop.services.text import plural
 from nexus_desktop.ui import roles
-from nexus_desktop.ui.actions import bind_keys, build_actions
+from nexus_desktop.ui.actions import ActionSpec, bind_keys, build_actions
 from nexus_desktop.ui.reader import ReaderView
 from nexus_desktop.ui.roles import TREE_KEY, TREE_REF
 from nexus_desktop.ui.search_panel import SearchPanel
@@ -54,6 +54,7 @@ if TYPE_CHECKING:
     from nexus_desktop.services.library import Library, LoadFailure
     from nexus_desktop.services.opening import OpenEvent
     from nexus_desktop.services.search import SearchService
+    from nexus_desktop.services.study import StudyService
     from nexus_desktop.services.tree import PackTree
     from nexus_desktop.ui.dialogs import ProblemsDialog
     from nexus_desktop.ui.find_bar import FindBar
@@ -90,6 +91,9 @@ class MainWindow(QMainWindow):
     external_link_opened = Signal(str)
     search_results_shown = Signal(object)  # SearchResults
     search_ready = Signal(str)  # pack id whose index is up to date
+    study_attached = Signal()  # the study database is open and its features are in place
+
+    study: StudyService | None = None  # set by attach_study() once the database is open
 
     # Set by attach():
     library: Library
@@ -246,7 +250,7 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.cancel_button)
         status.showMessage("Opening content…")  # until the first pack starts loading
 
-        toolbar = self.addToolBar("Navigation")
+        toolbar = self.toolbar = self.addToolBar("Navigation")
         toolbar.setObjectName("navigationToolbar")
         toolbar.setMovable(False)
         for name in ("back", "forward", None, "zoom_out", "zoom_in", None, "add_pack", "problems"):
@@ -260,6 +264,7 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         a = self.actions_by_name
         bar = self.menuBar()
+        self.menus: dict[str, QtWidgets.QMenu] = {}
         for title, names in (
             ("&File", ("add_pack", "remove_pack", "reload", None, "quit")),
             ("&Edit", ("search", "find", "find_next")),
@@ -268,6 +273,7 @@ class MainWindow(QMainWindow):
             ("&Help", ("about",)),
         ):
             menu = bar.addMenu(title)
+            self.menus[title.replace("&", "").lower()] = menu
             for name in names:
                 if name is None:
                     menu.addSeparator()
@@ -883,8 +889,80 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.cancel_loading()
+        if self.study is not None:
+            self.notes.flush()  # the note being typed is saved before anything else
         self.save_state()
         super().closeEvent(event)
+
+    # -- features that declare their own actions ---------------------------------------------------
+    def install_actions(
+        self, menu_title: str, specs: tuple[ActionSpec, ...]
+    ) -> tuple[QtWidgets.QMenu, dict[str, QtGui.QAction]]:
+        """A feature's actions in a menu of their own (before Help), shortcuts bound."""
+        actions = build_actions(self, specs)
+        bind_keys(actions, specs)
+        menu = QtWidgets.QMenu(menu_title, self)
+        self.menuBar().insertMenu(self.menus["help"].menuAction(), menu)
+        self.menus[menu_title.replace("&", "").lower()] = menu
+        for action in actions.values():
+            menu.addAction(action)
+        menu.addSeparator()
+        self.actions_by_name.update(actions)
+        return menu, actions
+
+    def attach_study(self, study: StudyService) -> None:
+        """Add the study-record features once the database is open: the note beside the
+        reader, bookmarks. Failures of their jobs go to the status bar (and the log)."""
+        from nexus_desktop.ui import bookmarks
+        from nexus_desktop.ui.db import FutureRelay
+        from nexus_desktop.ui.notes_panel import NotesPanel
+
+        self.study = study
+        self.relay = FutureRelay(self)
+        self.relay.failed.connect(lambda message: self.statusBar().showMessage(message, 15000))
+        self.notes = NotesPanel(study, self.relay)
+        # Owned by the window from the start (PySide would otherwise delete it with `right`).
+        right = self.side_panel = QSplitter(QtCore.Qt.Orientation.Vertical, self)
+        right.setObjectName("sidePanel")
+        self.splitter.replaceWidget(self.splitter.indexOf(self.outline), right)
+        right.addWidget(self.outline)
+        right.addWidget(self.notes)
+        right.setSizes([300, 400])
+        menu, actions = self.install_actions("&Bookmarks", bookmarks.ACTIONS)
+        self.toolbar.addSeparator()
+        self.toolbar.addAction(actions["bookmark"])
+
+        def title_of(ref: ArticleRef) -> str:
+            article = self.library.article(ref)
+            return article.title if article else ref.article_id
+
+        self.bookmarks = bookmarks.BookmarksFeature(
+            study, self.relay, menu, actions, self.open_ref, title_of
+        )
+        self.article_shown.connect(self.notes.show_article)
+        self.article_shown.connect(self.bookmarks.show_article)
+        if self.current is not None:
+            self.notes.show_article(self.current)
+            self.bookmarks.show_article(self.current)
+        for notice in study.status.notices:
+            self.statusBar().showMessage(notice, 30000)
+        self.study_attached.emit()
+
+    def close_study(self) -> None:
+        """Save the note being written, back up and close the database (at quit)."""
+        study = self.study
+        if study is None:
+            return
+        self.notes.flush()
+        if not study.read_only:
+            try:
+                study.backup("auto").result(timeout=10)
+            except Exception:  # noqa: BLE001 - a backup that fails must not stop quitting
+                import logging
+
+                logging.getLogger(__name__).warning("backup at quit failed", exc_info=True)
+        study.close()
+        self.study = None
 
     def set_read_only(self, reason: str | None) -> None:
         """Show, for as long as the app runs, that nothing can be saved (and why)."""

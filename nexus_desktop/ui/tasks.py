@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import traceback
 from collections.abc import Callable
 from typing import Any
 
@@ -69,7 +68,7 @@ class _Runnable(QRunnable):
         try:
             result = self._fn(self._context)
         except Exception as exc:  # reported to the UI, never lost
-            log.error("background task failed:\n%s", traceback.format_exc())
+            log.error("background task failed: %s", exc, exc_info=True)
             _emit(signals, "failed", f"{type(exc).__name__}: {exc}")
         else:
             _emit(signals, "succeeded", result)

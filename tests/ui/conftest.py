@@ -37,4 +37,5 @@ def make_window(qtbot: QtBot, tmp_path: Path) -> Iterator[WindowFactory]:
     yield factory
     for window in windows:
         window.cancel_loading()
+        window.close_study()
     pool.waitForDone(20_000)

@@ -93,8 +93,12 @@ def test_launch_attaches_after_the_first_paint_and_loads(
     # Shortcuts and the search list exist once attached.
     assert window.actions_by_name["back"].shortcuts()
     assert window.search_panel.results.isHidden()
+    # The study database opens off the UI thread after that, and its features appear.
+    qtbot.waitUntil(lambda: window.study is not None, timeout=10_000)
+    assert window.notes.isVisible() and "bookmark" in window.actions_by_name
     window.cancel_loading()
     window.pool.waitForDone(10_000)
+    window.close_study()
 
 
 def test_launch_resumes_garbage_collection_it_was_started_without(
@@ -104,13 +108,16 @@ def test_launch_resumes_garbage_collection_it_was_started_without(
     try:
         window = launch(paths=app_paths(tmp_path / "data"), content=[sample_pack], builtin=False)
         qtbot.addWidget(window)
-        qtbot.waitUntil(lambda: window.attached, timeout=10_000)
-        assert gc.isenabled()
+        with qtbot.waitSignal(window.packs_loaded, timeout=20_000):
+            pass  # loading pauses the collector itself, and resumes it when done
+        assert window.attached and gc.isenabled()
     finally:
         gc.enable()
         gc.unfreeze()
+    qtbot.waitUntil(lambda: window.study is not None, timeout=10_000)
     window.cancel_loading()
     window.pool.waitForDone(10_000)
+    window.close_study()
 
 
 def test_a_window_that_never_paints_still_gets_its_services(qtbot: QtBot, tmp_path: Path) -> None:
