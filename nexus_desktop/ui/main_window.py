@@ -928,6 +928,9 @@ class MainWindow(QMainWindow):
         right.addWidget(self.outline)
         right.addWidget(self.notes)
         right.setSizes([300, 400])
+        if self.settings.get("splitter_state") is None:  # first start: room to write
+            left, centre, side = self.splitter.sizes()
+            self.splitter.setSizes([left, max(400, centre - 100), side + 100])
         menu, actions = self.install_actions("&Bookmarks", bookmarks.ACTIONS)
         self.toolbar.addSeparator()
         self.toolbar.addAction(actions["bookmark"])
