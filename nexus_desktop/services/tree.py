@@ -78,3 +78,27 @@ def build_pack_tree(pack: Pack) -> PackTree:
         by_key[current.key] = current
         stack.extend(current.children)
     return PackTree(pack.id, node, by_key)
+
+
+def completion_counts(
+    nodes: list[TreeNode], completed: set[tuple[str, str]]
+) -> dict[str, tuple[int, int]]:
+    """(completed, total) articles below each pack and area node, by node key."""
+    counts: dict[str, tuple[int, int]] = {}
+
+    def walk(node: TreeNode) -> tuple[int, int]:
+        done = total = 0
+        for child in node.children:
+            if child.kind == "article" and child.ref is not None:
+                total += 1
+                done += (child.ref.pack_id, child.ref.article_id) in completed
+            else:
+                child_done, child_total = walk(child)
+                done += child_done
+                total += child_total
+        counts[node.key] = (done, total)
+        return done, total
+
+    for node in nodes:
+        walk(node)
+    return counts

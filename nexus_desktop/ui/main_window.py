@@ -92,8 +92,14 @@ class MainWindow(QMainWindow):
     search_results_shown = Signal(object)  # SearchResults
     search_ready = Signal(str)  # pack id whose index is up to date
     study_attached = Signal()  # the study database is open and its features are in place
+    leaving_article = Signal(object, int)  # ArticleRef and its scroll, before another opens
 
     study: StudyService | None = None  # set by attach_study() once the database is open
+
+    @staticmethod
+    def resume_scroll(ref: ArticleRef) -> int | None:
+        """Where to reopen an article (the progress feature knows, once it is attached)."""
+        return None
 
     # Set by attach():
     library: Library
@@ -515,6 +521,12 @@ class MainWindow(QMainWindow):
 
     def open_ref(self, ref: ArticleRef, *, push: bool = True, scroll: int | None = None) -> None:
         """Show an article; rendering happens off the UI thread unless it is cached."""
+        previous = self.current
+        if previous is not None and (previous.pack_id, previous.article_id) != (
+            ref.pack_id,
+            ref.article_id,
+        ):
+            self.leaving_article.emit(previous, self.reader.verticalScrollBar().value())
         if push:
             self._push_history(ref)
         self.current = ref
@@ -600,7 +612,7 @@ class MainWindow(QMainWindow):
     def _on_tree_activated(self, index: QModelIndex) -> None:
         ref = index.data(TREE_REF)
         if isinstance(ref, ArticleRef) and ref != self.current:
-            self.open_ref(ref)
+            self.open_ref(ref, scroll=self.resume_scroll(ref))  # where the learner stopped
         elif ref is None and self.model.hasChildren(index):
             self.tree.setExpanded(index, not self.tree.isExpanded(index))
 
@@ -942,11 +954,23 @@ class MainWindow(QMainWindow):
         self.bookmarks = bookmarks.BookmarksFeature(
             study, self.relay, menu, actions, self.open_ref, title_of
         )
-        self.article_shown.connect(self.notes.show_article)
-        self.article_shown.connect(self.bookmarks.show_article)
-        if self.current is not None:
-            self.notes.show_article(self.current)
-            self.bookmarks.show_article(self.current)
+        from nexus_desktop.ui import progress
+
+        _menu, progress_actions = self.install_actions("&Study", progress.ACTIONS)
+
+        def show_marks(completed: set[tuple[str, str]]) -> None:
+            self.model.set_completed(completed)
+            self.tree.viewport().update()
+
+        self.progress_feature = progress.ProgressFeature(
+            study, self.relay, self, progress_actions, show_marks
+        )
+        self.resume_scroll = self.progress_feature.resume_scroll
+        self.leaving_article.connect(self.progress_feature.leave)
+        for feature in (self.notes, self.bookmarks, self.progress_feature):
+            self.article_shown.connect(feature.show_article)
+            if self.current is not None:
+                feature.show_article(self.current)
         for notice in study.status.notices:
             self.statusBar().showMessage(notice, 30000)
         self.study_attached.emit()
@@ -957,6 +981,7 @@ class MainWindow(QMainWindow):
         if study is None:
             return
         self.notes.flush()
+        self.progress_feature.flush()
         if not study.read_only:
             try:
                 study.backup("auto").result(timeout=10)

@@ -33,6 +33,8 @@ class KnowledgeTreeModel(QAbstractItemModel):
         self._root = TreeNode("root", "", "")
         self._by_key: dict[str, TreeNode] = {}
         self._shown: dict[int, int] = {}  # id(node) -> how many of its children the view has
+        self._completed: set[tuple[str, str]] = set()
+        self._counts: dict[str, tuple[int, int]] = {}  # node key -> (completed, articles)
         flag = QtCore.Qt.ItemFlag
         self._flags = flag.ItemIsEnabled | flag.ItemIsSelectable  # asked for thousands of times
         self._no_flags = flag.NoItemFlags
@@ -56,7 +58,19 @@ class KnowledgeTreeModel(QAbstractItemModel):
         self._root = root
         self._by_key = by_key
         self._shown = {}
+        self._count()
         self.endResetModel()
+
+    def set_completed(self, completed: set[tuple[str, str]]) -> None:
+        """Mark these (pack id, article id) as completed: ✓ on them, counts on their areas.
+        The view repaints itself (the labels change, not the rows)."""
+        self._completed = completed
+        self._count()
+
+    def _count(self) -> None:
+        from nexus_desktop.services.tree import completion_counts
+
+        self._counts = completion_counts(self._root.children, self._completed)
 
     def _shown_count(self, node: TreeNode) -> int:
         return self._shown.get(id(node), min(len(node.children), BATCH))
@@ -157,7 +171,12 @@ class KnowledgeTreeModel(QAbstractItemModel):
             return None
         node = self.node_for_index(index)
         if role == roles.DISPLAY:
-            return node.title
+            if node.kind == "article":
+                ref = node.ref
+                done = ref is not None and (ref.pack_id, ref.article_id) in self._completed
+                return f"✓ {node.title}" if done else node.title
+            done_count, total = self._counts.get(node.key, (0, 0))
+            return f"{node.title}  ({done_count}/{total})" if done_count else node.title
         if role == roles.TOOLTIP:
             return node.tooltip or None
         if role == roles.DECORATION:

@@ -72,3 +72,63 @@ def test_bookmarks_toggle_show_in_the_menu_and_undo(
     with qtbot.waitSignal(feature.changed, timeout=5000):
         window.actions_by_name["undo_bookmark"].trigger()
     assert toggle.isChecked()
+
+
+def test_completion_marks_the_tree_and_reopening_returns_to_where_you_stopped(
+    qtbot: QtBot, make_window: WindowFactory, sample_pack: Path
+) -> None:
+    window = make_window(sample_pack)
+    window.resize(900, 400)
+    feature = window.progress_feature
+    window.tree.expandAll()
+    open_article(qtbot, window, "basics/first")
+    bar = window.reader.verticalScrollBar()
+    assert bar.maximum() > 0
+    bar.setValue(bar.maximum())  # read to the end
+    assert "Ctrl+E marks it completed" in window.statusBar().currentMessage()
+    toggle = window.actions_by_name["completed"]
+    assert toggle.shortcut().toString() == "Ctrl+E"
+    toggle.trigger()
+    qtbot.waitUntil(lambda: ("sample", "basics/first") in feature.completed(), timeout=5000)
+    first = window.model.index_for_key("sample:basics/first")
+    assert first.data() == "✓ First article"
+    assert window.model.index_for_key("sample:basics").data() == "Basics  (1/2)"
+    assert window.model.index_for_key("sample:").data() == "Sample Pack  (1/3)"
+    stopped = bar.maximum() // 2
+    bar.setValue(stopped)
+    open_article(qtbot, window, "basics/second")  # leaving records where the learner stopped
+    qtbot.waitUntil(lambda: feature.resume_scroll(ArticleRef("sample", "basics/first")) == stopped,
+                    timeout=5000)  # fmt: skip
+    with qtbot.waitSignal(window.article_shown, timeout=5000):
+        window._on_tree_activated(first)  # as a click in the tree
+    assert bar.value() == stopped
+    window.close()
+    window.close_study()
+    again = make_window()  # completion and position survive a restart
+    qtbot.waitUntil(lambda: ("sample", "basics/first") in again.progress_feature.completed(),
+                    timeout=5000)  # fmt: skip
+    assert again.model.index_for_key("sample:basics/first").data() == "✓ First article"
+
+
+def test_reading_time_counts_only_active_unidle_time(
+    qtbot: QtBot, make_window: WindowFactory, sample_pack: Path, monkeypatch: object
+) -> None:
+    from nexus_desktop.ui import progress
+
+    window = make_window(sample_pack)
+    feature = window.progress_feature
+    open_article(qtbot, window, "basics/second")
+    active = {"value": True}
+    window.isActiveWindow = lambda: active["value"]  # type: ignore[method-assign]
+    feature._on_tick()
+    feature._on_tick()
+    active["value"] = False
+    feature._on_tick()  # another window has the focus: not reading
+    active["value"] = True
+    feature._last_input -= progress.IDLE_SECONDS + 1
+    feature._on_tick()  # idle: not reading
+    feature.flush()
+    key = ("sample", "basics/second")
+    qtbot.waitUntil(lambda: key in feature.records and feature.records[key].reading_ms > 0,
+                    timeout=5000)  # fmt: skip
+    assert feature.records[key].reading_ms == 2 * progress.TICK_MS
