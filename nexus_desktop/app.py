@@ -120,7 +120,17 @@ def launch(
         try:
             attach_services(window, paths)
             window.start()
-            open_study(window, paths)
+            # The study database opens once the first article is on screen (or the packs are
+            # in, if there is none): importing SQLAlchemy must not delay what the learner sees.
+            opened: list[bool] = []
+
+            def open_once(*_args: object) -> None:
+                if not opened:
+                    opened.append(True)
+                    open_study(window, paths)
+
+            window.article_shown.connect(open_once)
+            window.packs_loaded.connect(open_once)
         finally:
             gc.freeze()  # what start-up built lives on: keep it out of future collections
             gc.enable()  # paused by cli.prepare_gui_start

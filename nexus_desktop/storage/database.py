@@ -30,6 +30,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from nexus_desktop.storage.records import DatabaseStatus
 
 DB_NAME = "nexus.sqlite3"
+# The newest migration (a test checks it against Alembic's head): a database already there is
+# opened without importing Alembic at all.
+HEAD_REVISION = "0001"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 5000
 _BACKUP_NAME = re.compile(r"^nexus-(\d{8}-\d{6})(?:-(\w+))?\.sqlite3$")
@@ -78,8 +81,9 @@ class Database:
                 notices.append(self._recover(problem))
         if self.path.exists():
             revision = _revision_of(self.path)
-            heads = _known_revisions()
-            if revision is not None and revision not in heads:
+            if revision == HEAD_REVISION:
+                pass  # the usual case: nothing to migrate, Alembic not needed
+            elif revision is not None and revision not in _known_revisions():
                 read_only = True
                 notices.append(
                     "Your study database was written by a newer version of Nexus Desktop. It is "

@@ -199,3 +199,9 @@ def test_a_damaged_database_in_a_read_only_folder_is_a_clear_error(tmp_path: Pat
     path.write_bytes(b"not a database at all" * 100)
     with pytest.raises(DatabaseError, match="read-only"):
         Database(path, backups_dir=tmp_path / "b", read_only=True).open()
+
+
+def test_the_head_revision_constant_matches_the_migrations() -> None:
+    from nexus_desktop.storage import database
+
+    assert database.HEAD_REVISION == database._head()
