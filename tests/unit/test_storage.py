@@ -204,4 +204,4 @@ def test_a_damaged_database_in_a_read_only_folder_is_a_clear_error(tmp_path: Pat
 def test_the_head_revision_constant_matches_the_migrations() -> None:
     from nexus_desktop.storage import database
 
-    assert database.HEAD_REVISION == database._head()
+    assert database._head() == database.HEAD_REVISION
