@@ -241,6 +241,28 @@ def check_content_folders(content: Sequence[str]) -> tuple[list[str], list[str]]
     return good, refused
 
 
+def _forward_to_running_app(paths: AppPaths, content: Sequence[str]) -> int:
+    from nexus_desktop.ui.single_instance import forward
+
+    create_application()
+    folders = [str(Path(c).expanduser().resolve()) for c in content]
+    if forward(paths.data_dir, folders):
+        print("Nexus Desktop is already open with this data folder: switched to it.")
+        return 0
+    print(
+        "nexus-desktop: Nexus Desktop is already running with this data folder but does not "
+        "answer; close it (or use another --data-dir) and try again.",
+        file=sys.stderr,
+    )
+    return 1
+
+
+def _listen_for_later_launches(window: MainWindow, paths: AppPaths) -> None:
+    from nexus_desktop.ui.single_instance import listen
+
+    window.instance_server = listen(paths.data_dir, window.open_forwarded, window)
+
+
 QUIT_GRACE_MS = 2500  # how long quitting waits for workers before leaving without them
 
 
@@ -256,9 +278,16 @@ def run(
     if read_only is None:
         read_only = paths.prepare()
     setup_logging(paths, read_only=read_only is not None)
+    from nexus_desktop.ui.single_instance import InstanceLock
+
+    instance = InstanceLock(paths.data_dir)
+    if not instance.acquire():  # another window writes this data folder: hand it our folders
+        return _forward_to_running_app(paths, content)
     app = create_application()
     good, refused = check_content_folders(content)
     window = launch(paths=paths, content=good, builtin=builtin, read_only=read_only)
+    window.instance_lock = instance  # held until the process ends
+    window.after_first_paint(lambda: _listen_for_later_launches(window, paths))
     if refused:
         QtWidgets.QMessageBox.warning(
             window,

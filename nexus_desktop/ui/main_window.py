@@ -93,6 +93,7 @@ class MainWindow(QMainWindow):
     search_ready = Signal(str)  # pack id whose index is up to date
     study_attached = Signal()  # the study database is open and its features are in place
     leaving_article = Signal(object, int)  # ArticleRef and its scroll, before another opens
+    forwarded = Signal(list)  # folders handed over by a later launch on this data folder
 
     study: StudyService | None = None  # set by attach_study() once the database is open
 
@@ -991,6 +992,16 @@ class MainWindow(QMainWindow):
                 logging.getLogger(__name__).warning("backup at quit failed", exc_info=True)
         study.close()
         self.study = None
+
+    def open_forwarded(self, content: list[str]) -> None:
+        """A later launch on this data folder: come to the front and open its folders."""
+        if self.isMinimized():
+            self.showNormal()
+        self.raise_()
+        self.activateWindow()
+        for folder in content:
+            self.add_pack_folder(Path(folder))
+        self.forwarded.emit(content)
 
     def set_read_only(self, reason: str | None) -> None:
         """Show, for as long as the app runs, that nothing can be saved (and why)."""

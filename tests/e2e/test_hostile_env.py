@@ -200,16 +200,20 @@ def test_fifos_never_hang_validate_or_search(tmp_path: Path) -> None:
     assert result.returncode == 0
 
 
-def test_two_windows_on_one_data_dir_keep_each_others_packs(tmp_path: Path, start_gui: Any) -> None:
+def test_a_second_launch_hands_its_folders_to_the_running_window(
+    tmp_path: Path, start_gui: Any
+) -> None:
     data = str(tmp_path / "data")
     first_pack, second_pack = small_pack(tmp_path / "one"), small_pack(tmp_path / "two")
     first = start_gui("--no-builtin", "--content", str(first_pack), "--data-dir", data)
     wait_for_line(first, "READY")
     second = start_gui("--no-builtin", "--content", str(second_pack), "--data-dir", data)
-    wait_for_line(second, "READY")
-    for app in (second, first):  # the first to open quits last: its state is written last
-        app.send_signal(signal.SIGTERM)
-        assert app.wait(timeout=15) == 0
+    assert second.wait(timeout=30) == 0  # no second window, no second writer
+    out, _err = second.communicate()
+    assert "already open with this data folder" in out
+    wait_for_line(first, "READY")  # the running window opened the second folder
+    first.send_signal(signal.SIGTERM)
+    assert first.wait(timeout=15) == 0
     settings = json.loads((tmp_path / "data" / "config" / "settings.json").read_text())
     assert settings["packs"] == [str(first_pack), str(second_pack)]
 
