@@ -914,9 +914,12 @@ class MainWindow(QMainWindow):
         """A feature's actions in a menu of their own (before Help), shortcuts bound."""
         actions = build_actions(self, specs)
         bind_keys(actions, specs)
-        menu = QtWidgets.QMenu(menu_title, self)
-        self.menuBar().insertMenu(self.menus["help"].menuAction(), menu)
-        self.menus[menu_title.replace("&", "").lower()] = menu
+        key = menu_title.replace("&", "").lower()
+        menu = self.menus.get(key)
+        if menu is None:
+            menu = QtWidgets.QMenu(menu_title, self)
+            self.menuBar().insertMenu(self.menus["help"].menuAction(), menu)
+            self.menus[key] = menu
         for action in actions.values():
             menu.addAction(action)
         menu.addSeparator()
@@ -968,6 +971,18 @@ class MainWindow(QMainWindow):
         )
         self.resume_scroll = self.progress_feature.resume_scroll
         self.leaving_article.connect(self.progress_feature.leave)
+        from nexus_desktop.ui import study_data
+
+        _menu, data_actions = self.install_actions("&Study", study_data.ACTIONS)
+
+        def reload_features() -> None:  # after a restore or an import
+            self.notes.reload()
+            self.bookmarks.refresh()
+            self.progress_feature.reload()
+
+        self.study_data = study_data.StudyDataFeature(
+            study, self.relay, self, data_actions, reload_features
+        )
         for feature in (self.notes, self.bookmarks, self.progress_feature):
             self.article_shown.connect(feature.show_article)
             if self.current is not None:

@@ -90,6 +90,14 @@ class NotesPanel(QWidget):
             lambda note, wanted=ref: self._on_note_loaded(wanted, note),
         )
 
+    def reload(self) -> None:
+        """Show the stored note again (after a restore or an import); nothing is saved."""
+        ref, self.ref = self.ref, None
+        self._timer.stop()
+        self._saved_text = self.editor.toPlainText()
+        if ref is not None:
+            self.show_article(ref)
+
     def _on_note_loaded(self, wanted: ArticleRef, note: NoteRecord | None) -> None:
         if wanted != self.ref:
             return  # another article was opened meanwhile

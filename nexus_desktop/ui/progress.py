@@ -72,6 +72,9 @@ class ProgressFeature(QObject):
         relay.when_done(study.progress(), self._on_progress_loaded)
 
     # -- state -------------------------------------------------------------------------------
+    def reload(self) -> None:
+        self.relay.when_done(self.study.progress(), self._on_progress_loaded)
+
     def _on_progress_loaded(self, records: list[ProgressRecord]) -> None:
         self.records = {(r.pack_id, r.article_id): r for r in records}
         self._update_toggle()

@@ -132,3 +132,32 @@ def test_reading_time_counts_only_active_unidle_time(
     qtbot.waitUntil(lambda: key in feature.records and feature.records[key].reading_ms > 0,
                     timeout=5000)  # fmt: skip
     assert feature.records[key].reading_ms == 2 * progress.TICK_MS
+
+
+def test_back_up_then_restore_from_the_window(
+    qtbot: QtBot, make_window: WindowFactory, sample_pack: Path, monkeypatch: object
+) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    window = make_window(sample_pack)
+    open_article(qtbot, window, "basics/first")
+    notes = window.notes
+    with qtbot.waitSignal(notes.saved, timeout=5000):
+        qtbot.keyClicks(notes.editor, "Version one.")
+    with qtbot.waitSignal(window.statusBar().messageChanged, timeout=5000):
+        window.actions_by_name["backup_now"].trigger()
+    assert "Study data backed up to" in window.statusBar().currentMessage()
+    notes.editor.selectAll()
+    with qtbot.waitSignal(notes.saved, timeout=5000):
+        qtbot.keyClicks(notes.editor, "Version two.")
+    offered: list[list[str]] = []
+
+    def choose(_parent, _title, _label, items, *_args):  # type: ignore[no-untyped-def]
+        offered.append(items)
+        return next(i for i in items if "(manual)" in i), True
+
+    monkeypatch.setattr(QInputDialog, "getItem", choose)  # type: ignore[attr-defined]
+    window.actions_by_name["restore_backup"].trigger()
+    qtbot.waitUntil(lambda: notes.editor.toPlainText() == "Version one.", timeout=5000)
+    assert "Backup restored" in window.statusBar().currentMessage()
+    assert any("KB" in item for item in offered[0])  # dates and sizes offered
