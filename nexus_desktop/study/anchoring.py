@@ -58,16 +58,14 @@ def locate(anchor: PassageAnchor, text: str) -> Located | None:
         scored = [(_context_score(anchor, text, start), -abs(start - anchor.position), start)
                   for start in candidates]  # fmt: skip
         best_context, _distance, start = max(scored)
-        if start == anchor.position and best_context == 2:
-            how = "exact"
-        else:
-            how = "moved"
-        return Located(start, start + len(exact), how)
+        unmoved = start == anchor.position and best_context == 2
+        return Located(start, start + len(exact), "exact" if unmoved else "moved")
     return _fuzzy(anchor, text)
 
 
 def _occurrences(text: str, exact: str) -> list[int]:
-    found, start = [], text.find(exact)
+    found: list[int] = []
+    start = text.find(exact)
     while start != -1 and len(found) < 1000:
         found.append(start)
         start = text.find(exact, start + 1)
@@ -77,9 +75,8 @@ def _occurrences(text: str, exact: str) -> list[int]:
 def _context_score(anchor: PassageAnchor, text: str, start: int) -> int:
     end = start + len(anchor.exact)
     score = 0
-    if anchor.prefix and text[max(0, start - len(anchor.prefix)) : start].endswith(anchor.prefix):
-        score += 1
-    elif not anchor.prefix:
+    before = text[max(0, start - len(anchor.prefix)) : start]
+    if not anchor.prefix or before.endswith(anchor.prefix):
         score += 1
     if text[end : end + len(anchor.suffix)] == anchor.suffix:
         score += 1
