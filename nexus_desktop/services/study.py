@@ -13,15 +13,19 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from nexus_desktop.storage.records import (
     BookmarkRecord,
     DatabaseStatus,
+    HighlightRecord,
     NoteRecord,
     ProgressRecord,
     now_ms,
 )
+
+if TYPE_CHECKING:
+    from nexus_desktop.study.anchoring import PassageAnchor
 
 T = TypeVar("T")
 
@@ -118,6 +122,47 @@ class StudyService:
 
         return self._submit(lambda s: repo.restore_bookmark(s, bookmark_id))
 
+    # -- highlights --------------------------------------------------------------------------
+    def highlights(
+        self, pack_id: str | None = None, article_id: str | None = None
+    ) -> Future[list[HighlightRecord]]:
+        from nexus_desktop.storage import repositories as repo
+
+        return self._submit(lambda s: repo.highlights(s, pack_id, article_id))
+
+    def add_highlight(
+        self, pack_id: str, article_id: str, anchor: PassageAnchor, colour: str, note: str = ""
+    ) -> Future[HighlightRecord]:
+        from nexus_desktop.storage import repositories as repo
+
+        if self.read_only:
+            raise StudyError("The study database is read-only: nothing was highlighted.")
+        return self._submit(
+            lambda s: repo.add_highlight(
+                s, pack_id, article_id, exact=anchor.exact, prefix=anchor.prefix,
+                suffix=anchor.suffix, position=anchor.position, heading=anchor.heading,
+                colour=colour, note=note,
+            )
+        )  # fmt: skip
+
+    def update_highlight(
+        self, highlight_id: str, *, colour: str | None = None, note: str | None = None
+    ) -> Future[HighlightRecord | None]:
+        from nexus_desktop.storage import repositories as repo
+
+        return self._submit(lambda s: repo.update_highlight(s, highlight_id, colour=colour,
+                                                            note=note))  # fmt: skip
+
+    def delete_highlight(self, highlight_id: str) -> Future[None]:
+        from nexus_desktop.storage import repositories as repo
+
+        return self._submit(lambda s: repo.delete_highlight(s, highlight_id))
+
+    def restore_highlight(self, highlight_id: str) -> Future[None]:
+        from nexus_desktop.storage import repositories as repo
+
+        return self._submit(lambda s: repo.restore_highlight(s, highlight_id))
+
     # -- progress ----------------------------------------------------------------------------
     def progress(self) -> Future[list[ProgressRecord]]:
         from nexus_desktop.storage import repositories as repo
@@ -177,6 +222,7 @@ class StudyService:
                 "notes": [asdict(n) for n in repo.notes(s, include_deleted=True)],
                 "bookmarks": [asdict(b) for b in repo.bookmarks(s, include_deleted=True)],
                 "progress": [asdict(p) for p in repo.all_progress(s)],
+                "highlights": [asdict(h) for h in repo.highlights(s, include_deleted=True)],
             }
 
         return self._submit(job)
@@ -218,6 +264,11 @@ def parse_export(document: Any) -> dict[str, list[dict[str, Any]]]:
                      "furthest": (int, float), "scroll": (int,),
                      "completed_at": (int, type(None)), "completed_digest": (str,),
                      "updated_at": (int,)},
+        "highlights": {"id": (str,), "pack_id": (str,), "article_id": (str,), "exact": (str,),
+                       "prefix": (str,), "suffix": (str,), "position": (int,),
+                       "heading": (str,), "colour": (str,), "note": (str,),
+                       "created_at": (int,), "updated_at": (int,),
+                       "deleted_at": (int, type(None))},
     }  # fmt: skip
     out: dict[str, list[dict[str, Any]]] = {}
     for kind, fields in shapes.items():

@@ -32,7 +32,7 @@ from nexus_desktop.storage.records import DatabaseStatus
 DB_NAME = "nexus.sqlite3"
 # The newest migration (a test checks it against Alembic's head): a database already there is
 # opened without importing Alembic at all.
-HEAD_REVISION = "0001"
+HEAD_REVISION = "0002"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 5000
 _BACKUP_NAME = re.compile(r"^nexus-(\d{8}-\d{6})(?:-(\w+))?\.sqlite3$")

@@ -77,6 +77,28 @@ class Progress(Base):
     __table_args__ = (Index("ix_progress_article", "pack_id", "article_id", unique=True),)
 
 
+class Highlight(Base):
+    """A highlighted passage (and the learner's note on it), anchored by quote."""
+
+    __tablename__ = "highlights"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    pack_id: Mapped[str] = mapped_column(String, nullable=False)
+    article_id: Mapped[str] = mapped_column(String, nullable=False)
+    exact: Mapped[str] = mapped_column(Text, nullable=False)
+    prefix: Mapped[str] = mapped_column(String, nullable=False, default="")
+    suffix: Mapped[str] = mapped_column(String, nullable=False, default="")
+    position: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    heading: Mapped[str] = mapped_column(String, nullable=False, default="")
+    colour: Mapped[str] = mapped_column(String, nullable=False, default="yellow")
+    note: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    created_at: Mapped[int] = mapped_column(Integer, nullable=False)
+    updated_at: Mapped[int] = mapped_column(Integer, nullable=False)
+    deleted_at: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+    __table_args__ = (Index("ix_highlights_article", "pack_id", "article_id"),)
+
+
 class ReviewLog(Base):
     """Every answer to a quiz question, appended and never rewritten (the quiz issue)."""
 

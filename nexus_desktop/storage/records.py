@@ -69,6 +69,26 @@ class ProgressRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class HighlightRecord:
+    """A highlighted passage, anchored by quote (``exact`` with its ``prefix``/``suffix``,
+    ``position`` in the article's text and the ``heading`` it is under)."""
+
+    id: str
+    pack_id: str
+    article_id: str
+    exact: str
+    prefix: str
+    suffix: str
+    position: int
+    heading: str
+    colour: str
+    note: str
+    created_at: int
+    updated_at: int
+    deleted_at: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class DatabaseStatus:
     """What opening the database found, in words for the learner."""
 

@@ -10,9 +10,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from nexus_desktop.storage.models import Bookmark, Note, Progress
+from nexus_desktop.storage.models import Bookmark, Highlight, Note, Progress
 from nexus_desktop.storage.records import (
     BookmarkRecord,
+    HighlightRecord,
     NoteRecord,
     ProgressRecord,
     new_id,
@@ -167,6 +168,71 @@ def restore_bookmark(session: Session, bookmark_id: str) -> None:
         row.deleted_at, row.updated_at = None, now_ms()
 
 
+# -- highlights ----------------------------------------------------------------------------------
+def _highlight(row: Highlight) -> HighlightRecord:
+    return HighlightRecord(row.id, row.pack_id, row.article_id, row.exact, row.prefix,
+                           row.suffix, row.position, row.heading, row.colour, row.note,
+                           row.created_at, row.updated_at, row.deleted_at)  # fmt: skip
+
+
+def highlights(
+    session: Session, pack_id: str | None = None, article_id: str | None = None,
+    *, include_deleted: bool = False,
+) -> list[HighlightRecord]:  # fmt: skip
+    """Highlights of one article (or all), in reading order."""
+    query = select(Highlight).order_by(Highlight.pack_id, Highlight.article_id, Highlight.position)
+    if pack_id is not None:
+        query = query.where(Highlight.pack_id == pack_id)
+    if article_id is not None:
+        query = query.where(Highlight.article_id == article_id)
+    if not include_deleted:
+        query = query.where(Highlight.deleted_at.is_(None))
+    return [_highlight(row) for row in session.scalars(query)]
+
+
+def add_highlight(
+    session: Session, pack_id: str, article_id: str, *, exact: str, prefix: str, suffix: str,
+    position: int, heading: str, colour: str, note: str = "",
+) -> HighlightRecord:  # fmt: skip
+    at = now_ms()
+    row = Highlight(id=new_id(), pack_id=pack_id, article_id=article_id, exact=exact,
+                    prefix=prefix, suffix=suffix, position=position, heading=heading,
+                    colour=colour, note=note, created_at=at, updated_at=at)  # fmt: skip
+    session.add(row)
+    session.flush()
+    return _highlight(row)
+
+
+def update_highlight(
+    session: Session, highlight_id: str, *, colour: str | None = None, note: str | None = None,
+    position: int | None = None,
+) -> HighlightRecord | None:  # fmt: skip
+    row = session.get(Highlight, highlight_id)
+    if row is None or row.deleted_at is not None:
+        return None
+    if colour is not None:
+        row.colour = colour
+    if note is not None:
+        row.note = note
+    if position is not None:
+        row.position = position
+    row.updated_at = now_ms()
+    session.flush()
+    return _highlight(row)
+
+
+def delete_highlight(session: Session, highlight_id: str) -> None:
+    row = session.get(Highlight, highlight_id)
+    if row is not None and row.deleted_at is None:
+        row.deleted_at = row.updated_at = now_ms()
+
+
+def restore_highlight(session: Session, highlight_id: str) -> None:
+    row = session.get(Highlight, highlight_id)
+    if row is not None and row.deleted_at is not None:
+        row.deleted_at, row.updated_at = None, now_ms()
+
+
 # -- reading progress ----------------------------------------------------------------------------
 def _progress(row: Progress) -> ProgressRecord:
     return ProgressRecord(row.id, row.pack_id, row.article_id, row.first_opened_at,
@@ -243,10 +309,10 @@ def import_records(
     record is added. Two live notes on one article (one here, one imported) are merged into
     one text, so neither is lost. ``replace`` first removes every record."""
     if replace:
-        for model in (Note, Bookmark, Progress):
+        for model in (Note, Bookmark, Progress, Highlight):
             session.query(model).delete()
         session.flush()
-    counts = {"notes": 0, "bookmarks": 0, "progress": 0}
+    counts = {"notes": 0, "bookmarks": 0, "progress": 0, "highlights": 0}
     merged = 0
     for data in records.get("notes", []):
         row = session.get(Note, data["id"])
@@ -276,7 +342,7 @@ def import_records(
             session.add(Note(**data))
         session.flush()
         counts["notes"] += 1
-    for kind, model in (("bookmarks", Bookmark), ("progress", Progress)):
+    for kind, model in (("bookmarks", Bookmark), ("progress", Progress), ("highlights", Highlight)):
         for data in records.get(kind, []):
             other: Any = session.get(model, data["id"])
             if other is None and model is Progress:
@@ -312,8 +378,8 @@ def import_records(
             session.flush()
             counts[kind] += 1
     summary = (
-        f"{counts['notes']} notes, {counts['bookmarks']} bookmarks and {counts['progress']} "
-        "reading records imported"
+        f"{counts['notes']} notes, {counts['highlights']} highlights, {counts['bookmarks']} "
+        f"bookmarks and {counts['progress']} reading records imported"
     )
     return summary + (f" ({merged} notes merged with yours)" if merged else "")
 

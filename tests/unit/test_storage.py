@@ -205,3 +205,38 @@ def test_the_head_revision_constant_matches_the_migrations() -> None:
     from nexus_desktop.storage import database
 
     assert database._head() == database.HEAD_REVISION
+
+
+def test_the_migration_chain_upgrades_a_filled_old_database_after_a_backup(
+    tmp_path: Path,
+) -> None:
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+
+    from nexus_desktop.storage.database import MIGRATIONS
+
+    path = tmp_path / "nexus.sqlite3"
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as connection:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")  # the first revision, as version 1 of the app left it
+    engine.dispose()
+    connection = sqlite3.connect(path)
+    connection.execute(
+        "INSERT INTO notes VALUES ('aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', 'hub', 'a', "
+        "'Written by the old version', 1, 2, NULL)"
+    )
+    connection.commit()
+    connection.close()
+    database = Database(path, backups_dir=tmp_path / "backups")
+    database.open()
+    with database.session() as s:
+        assert repo.note_for(s, "hub", "a").body == "Written by the old version"  # type: ignore[union-attr]
+        made = repo.add_highlight(s, "hub", "a", exact="x", prefix="", suffix="", position=0,
+                                  heading="", colour="yellow")  # fmt: skip
+        assert repo.highlights(s, "hub", "a") == [made]
+    assert [b.reason for b in database.backups()] == ["before_upgrade"]
+    database.close()

@@ -30,6 +30,11 @@ def fill(study: StudyService) -> None:
     study.record_reading("hub", "concepts/caching", opened=True, reading_ms=60_000,
                          furthest=0.5, scroll=1200).result()  # fmt: skip
     study.set_completed("hub", "concepts/caching", True, "digest").result()
+    from nexus_desktop.study.anchoring import make_anchor
+
+    text = "Jitter spreads expiry times so keys do not expire together."
+    anchor = make_anchor(text, 0, 6, heading="jittered-ttls")
+    study.add_highlight("hub", "concepts/caching", anchor, "green", "Remember this").result()
 
 
 def exported(study: StudyService) -> dict[str, object]:
@@ -46,7 +51,7 @@ def test_export_import_into_an_empty_folder_export_gives_the_same_document(
     (tmp_path / "other").mkdir()
     other.open()
     summary = other.import_data(first).result()  # type: ignore[arg-type]
-    assert summary.startswith("2 notes, 2 bookmarks and 1 reading records imported")
+    assert summary.startswith("2 notes, 1 highlights, 2 bookmarks and 1 reading records imported")
     assert exported(other) == first
     other.close()
 
