@@ -971,6 +971,22 @@ class MainWindow(QMainWindow):
         )
         self.resume_scroll = self.progress_feature.resume_scroll
         self.leaving_article.connect(self.progress_feature.leave)
+        from nexus_desktop.ui import highlights
+
+        _menu, highlight_actions = self.install_actions("&Study", highlights.ACTIONS)
+        self.highlights = highlights.HighlightsFeature(
+            study, self.relay, self, highlight_actions, self._heading_at
+        )
+        self.article_shown.connect(self.highlights.show_article)
+        if self.current is not None:
+            self.highlights.show_article(self.current)
+
+        def list_passages() -> None:
+            feature = self.highlights
+            self.notes.set_passages(feature.records, set(feature.placed))
+
+        self.highlights.changed.connect(list_passages)
+        self.notes.passage_activated.connect(self._on_passage_activated)
         from nexus_desktop.ui import study_data
 
         _menu, data_actions = self.install_actions("&Study", study_data.ACTIONS)
@@ -990,6 +1006,34 @@ class MainWindow(QMainWindow):
         for notice in study.status.notices:
             self.statusBar().showMessage(notice, 30000)
         self.study_attached.emit()
+
+    def _heading_at(self, position: int) -> str:
+        """The anchor of the heading above a reader position ("" before the first)."""
+        block = self.reader.document().findBlock(position)
+        while block.isValid():
+            if block.blockFormat().headingLevel() > 0:
+                it = block.begin()
+                while not it.atEnd():
+                    names = it.fragment().charFormat().anchorNames()
+                    if names:
+                        return str(names[0])
+                    it += 1
+            block = block.previous()
+        return ""
+
+    def _on_passage_activated(self, highlight_id: str) -> None:
+        found = self.highlights.placed.get(highlight_id)
+        if found is None:
+            self.statusBar().showMessage(
+                "That passage is no longer in the article; it is kept in your notes.", 8000
+            )
+            return
+        text, starts = self.highlights._text()
+        del text
+        cursor = QtGui.QTextCursor(self.reader.document())
+        cursor.setPosition(self.highlights._position(starts, found.start))
+        self.reader.setTextCursor(cursor)
+        self.reader.ensureCursorVisible()
 
     def close_study(self) -> None:
         """Save the note being written, back up and close the database (at quit)."""

@@ -28,6 +28,7 @@ class NotesPanel(QWidget):
     """The note on the current article. ``saved`` is emitted once a write is committed."""
 
     saved = Signal(object)  # NoteRecord | None (None: the note was emptied)
+    passage_activated = Signal(str)  # highlight id
 
     def __init__(self, study: StudyService, relay: FutureRelay, parent: QWidget | None = None):
         super().__init__(parent)
@@ -58,6 +59,16 @@ class NotesPanel(QWidget):
         self.state = QLabel("")
         self.state.setObjectName("noteState")
         self.state.setContentsMargins(4, 0, 4, 4)
+        self.passages_title = QLabel("<b>Highlighted passages</b>")
+        self.passages_title.setContentsMargins(4, 6, 4, 0)
+        self.passages = QtWidgets.QListWidget()
+        self.passages.setObjectName("passages")
+        self.passages.setWordWrap(True)
+        self.passages.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.passages.itemActivated.connect(self._on_passage_activated)
+        self.passages.itemClicked.connect(self._on_passage_activated)
+        self.passages_title.hide()
+        self.passages.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
@@ -65,6 +76,8 @@ class NotesPanel(QWidget):
         layout.addWidget(self.editor, 1)
         layout.addWidget(self.preview, 1)
         layout.addWidget(self.state)
+        layout.addWidget(self.passages_title)
+        layout.addWidget(self.passages)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(AUTOSAVE_MS)
@@ -157,6 +170,30 @@ class NotesPanel(QWidget):
             # A failure is reported by the relay; quitting goes on regardless.
             with contextlib.suppress(Exception):
                 future.result(timeout=FLUSH_SECONDS)
+
+    # -- passages ----------------------------------------------------------------------------
+    def set_passages(self, records: list[object], found: set[str]) -> None:
+        """List the article's highlighted passages; those not found now are marked orphaned."""
+        self.passages.clear()
+        for record in records:
+            exact = " ".join(record.exact.split())  # type: ignore[attr-defined]
+            quote = exact if len(exact) <= 90 else exact[:87] + "…"
+            note = record.note  # type: ignore[attr-defined]
+            line = f"“{quote}”" + (f"\n{note}" if note else "")
+            if record.id not in found:  # type: ignore[attr-defined]
+                line += "\n(not found in the article now: kept here)"
+            item = QtWidgets.QListWidgetItem(line)
+            item.setData(QtCore.Qt.ItemDataRole.UserRole, record.id)  # type: ignore[attr-defined]
+            if record.id not in found:  # type: ignore[attr-defined]
+                item.setForeground(QtGui.QColor("#b45309"))
+            self.passages.addItem(item)
+        visible = bool(records)
+        self.passages_title.setVisible(visible)
+        self.passages.setVisible(visible)
+        self.passages.setMaximumHeight(min(220, 24 + 44 * len(records)))
+
+    def _on_passage_activated(self, item: QtWidgets.QListWidgetItem) -> None:
+        self.passage_activated.emit(str(item.data(QtCore.Qt.ItemDataRole.UserRole)))
 
     # -- preview -----------------------------------------------------------------------------
     def _on_mode_toggled(self, preview: bool) -> None:

@@ -161,3 +161,58 @@ def test_back_up_then_restore_from_the_window(
     qtbot.waitUntil(lambda: notes.editor.toPlainText() == "Version one.", timeout=5000)
     assert "Backup restored" in window.statusBar().currentMessage()
     assert any("KB" in item for item in offered[0])  # dates and sizes offered
+
+
+def select_text(window, words: str) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QTextCursor
+
+    found = window.reader.document().find(words)
+    assert not found.isNull(), words
+    window.reader.setTextCursor(found)
+    assert window.reader.textCursor().selectedText() == words
+
+
+def background_at(window, words: str) -> str:  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QTextCursor
+
+    found = window.reader.document().find(words)
+    cursor = QTextCursor(window.reader.document())
+    cursor.setPosition(found.selectionStart() + 1)
+    return cursor.charFormat().background().color().name()
+
+
+def test_a_highlight_is_painted_survives_a_restart_and_follows_the_text(
+    qtbot: QtBot, make_window: WindowFactory, sample_pack: Path
+) -> None:
+    from tests.conftest import write
+
+    window = make_window(sample_pack)
+    open_article(qtbot, window, "basics/second")
+    select_text(window, "Back to")
+    with qtbot.waitSignal(window.highlights.changed, timeout=5000):
+        window.actions_by_name["highlight"].trigger()
+    qtbot.waitUntil(lambda: len(window.highlights.records) == 1, timeout=5000)
+    assert background_at(window, "Back to") == "#fde68a"
+    record = window.highlights.records[0]
+    assert record.exact == "Back to" and record.heading == "details"
+    assert window.notes.passages.count() == 1
+    window.close()
+    window.close_study()
+    # The article changes: text is added before the passage. It is found again, moved.
+    write(sample_pack, "basics/second.md",
+          "---\ntitle: Second article\norder: 2\n---\n\n## Details\n\nA new first sentence. "
+          "Back to [first](first.md).\n")  # fmt: skip
+    again = make_window()
+    open_article(qtbot, again, "basics/second")
+    qtbot.waitUntil(lambda: len(again.highlights.placed) == 1, timeout=5000)
+    assert background_at(again, "Back to") == "#fde68a"
+    # The passage is deleted from the article: the highlight is orphaned, listed, kept.
+    write(sample_pack, "basics/second.md",
+          "---\ntitle: Second article\norder: 2\n---\n\n## Details\n\nAll different now.\n")  # fmt: skip
+    again.library._cache.clear()
+    again.open_ref(ArticleRef("sample", "basics/second"), push=False)
+    qtbot.waitUntil(lambda: "All different now." in again.reader.toPlainText(), timeout=5000)
+    qtbot.waitUntil(lambda: len(again.highlights.orphaned) == 1, timeout=5000)
+    assert again.highlights.placed == {}
+    item = again.notes.passages.item(0).text()
+    assert "“Back to”" in item and "not found in the article now" in item
