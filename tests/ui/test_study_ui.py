@@ -164,7 +164,6 @@ def test_back_up_then_restore_from_the_window(
 
 
 def select_text(window, words: str) -> None:  # type: ignore[no-untyped-def]
-    from PySide6.QtGui import QTextCursor
 
     found = window.reader.document().find(words)
     assert not found.isNull(), words
