@@ -206,8 +206,8 @@ def test_a_highlight_is_painted_survives_a_restart_and_follows_the_text(
     qtbot.waitUntil(lambda: len(again.highlights.placed) == 1, timeout=5000)
     assert background_at(again, "Back to") == "#fde68a"
     # The passage is deleted from the article: the highlight is orphaned, listed, kept.
-    write(sample_pack, "basics/second.md",
-          "---\ntitle: Second article\norder: 2\n---\n\n## Details\n\nAll different now.\n")  # fmt: skip
+    gone = "---\ntitle: Second article\norder: 2\n---\n\n## Details\n\nAll different now.\n"
+    write(sample_pack, "basics/second.md", gone)
     again.library._cache.clear()
     again.open_ref(ArticleRef("sample", "basics/second"), push=False)
     qtbot.waitUntil(lambda: "All different now." in again.reader.toPlainText(), timeout=5000)
