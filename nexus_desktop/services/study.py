@@ -122,6 +122,35 @@ class StudyService:
 
         return self._submit(lambda s: repo.restore_bookmark(s, bookmark_id))
 
+    # -- the learner's own words in search ---------------------------------------------------
+    def own_words_hits(self, text: str, titles: Callable[[str, str], tuple[str, str]]) -> list[Any]:
+        """Notes and highlighted passages matching ``text`` as search hits (``kind`` "note"
+        or "passage"), for the search results. Blocks: call it off the UI thread.
+        ``titles(pack_id, article_id)`` gives an article's title and breadcrumb."""
+        from nexus_desktop.search.query import make_snippet, prepare_query, query_terms
+        from nexus_desktop.search.results import SearchHit
+        from nexus_desktop.storage import repositories as repo
+
+        words = [w for w in query_terms(prepare_query(text).text) if not w.startswith("-")]
+        if not words or self._writer is None:
+            return []
+        hits = []
+        for record in self._submit(lambda s: repo.search_own_words(s, words)).result():
+            title, crumbs = titles(record.pack_id, record.article_id)
+            passage = isinstance(record, HighlightRecord)
+            if isinstance(record, HighlightRecord):
+                body = f"“{record.exact}” {record.note}"
+            else:
+                body = record.body
+            snippet_html, snippet_text = make_snippet(body, words)
+            label = "Your highlight" if passage else "Your note"
+            hits.append(SearchHit(
+                pack=record.pack_id, id=record.article_id, title=f"{label} — {title}",
+                breadcrumb=crumbs, path="", score=0.0, snippet_html=snippet_html,
+                snippet_text=snippet_text, kind="passage" if passage else "note",
+            ))  # fmt: skip
+        return hits
+
     # -- highlights --------------------------------------------------------------------------
     def highlights(
         self, pack_id: str | None = None, article_id: str | None = None

@@ -300,6 +300,30 @@ def set_completed(
     return _progress(row)
 
 
+# -- searching the learner's own words -------------------------------------------------------------
+def search_own_words(
+    session: Session, words: list[str], *, limit: int = 10
+) -> list[NoteRecord | HighlightRecord]:
+    """Notes and highlighted passages (with their notes) containing every word (any case),
+    newest first: the learner's own words, for the search results."""
+    words = [w for w in words if w][:8]
+    if not words:
+        return []
+    note_query = select(Note).where(Note.deleted_at.is_(None))
+    passage_query = select(Highlight).where(Highlight.deleted_at.is_(None))
+    for word in words:
+        pattern = f"%{word.replace('%', '').replace('_', ' ').strip()}%"
+        note_query = note_query.where(Note.body.ilike(pattern))
+        passage_query = passage_query.where(
+            Highlight.note.ilike(pattern) | Highlight.exact.ilike(pattern)
+        )
+    found: list[NoteRecord | HighlightRecord] = [_note(row) for row in session.scalars(
+        note_query.order_by(Note.updated_at.desc()).limit(limit))]  # fmt: skip
+    found += [_highlight(row) for row in session.scalars(
+        passage_query.order_by(Highlight.updated_at.desc()).limit(limit))]  # fmt: skip
+    return found[:limit]
+
+
 # -- import --------------------------------------------------------------------------------------
 def import_records(
     session: Session, records: dict[str, list[dict[str, object]]], *, replace: bool = False

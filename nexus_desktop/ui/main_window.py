@@ -709,8 +709,23 @@ class MainWindow(QMainWindow):
             return
         self._search_generation += 1
         generation = self._search_generation
-        service, packs = self.search_service, self.library.packs
-        task = _background(lambda _ctx: service.search(text, packs, limit=30), self)
+        service, packs, study = self.search_service, self.library.packs, self.study
+
+        def titles(pack_id: str, article_id: str) -> tuple[str, str]:
+            article = self.library.article(ArticleRef(pack_id, article_id))
+            pack = self.library.pack(pack_id)
+            if article is None or pack is None:
+                return article_id, "not in an open pack"
+            crumbs = " › ".join(area.title for area in pack.area_of(article).breadcrumb())
+            return article.title, crumbs
+
+        def work(_ctx: TaskContext) -> SearchResults:
+            results = service.search(text, packs, limit=30)
+            if study is not None:  # the learner's own words first, marked as theirs
+                results.hits[:0] = study.own_words_hits(text, titles)
+            return results
+
+        task = _background(work, self)
         task.on_success(
             lambda results: (
                 self._show_search_results(results)

@@ -185,8 +185,9 @@ class SearchPanel(QWidget):
 def _hit_html(hit: SearchHit) -> str:
     import html
 
+    mark = "✎ " if hit.kind in ("note", "passage") else ""
     return (
-        f"<b>{html.escape(_breakable(hit.title))}</b><br>"
+        f"<b>{mark}{html.escape(_breakable(hit.title))}</b><br>"
         f"<span style='font-size:small'><i>{html.escape(hit.breadcrumb)}</i></span><br>"
         f"<span style='font-size:small'>{hit.snippet_html}</span>"
     )

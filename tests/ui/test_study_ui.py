@@ -215,3 +215,27 @@ def test_a_highlight_is_painted_survives_a_restart_and_follows_the_text(
     assert again.highlights.placed == {}
     item = again.notes.passages.item(0).text()
     assert "“Back to”" in item and "not found in the article now" in item
+
+
+def test_a_search_finds_your_own_notes_and_passages_marked_as_yours(
+    qtbot: QtBot, make_window: WindowFactory, sample_pack: Path
+) -> None:
+    window = make_window(sample_pack)
+    open_article(qtbot, window, "basics/second")
+    with qtbot.waitSignal(window.notes.saved, timeout=5000):
+        qtbot.keyClicks(window.notes.editor, "Remember the zanzibar rule for caches.")
+    select_text(window, "Back to")
+    with qtbot.waitSignal(window.highlights.changed, timeout=5000):
+        window.highlights.highlight_selection("blue", "zanzibar again")
+    window.search_panel.focus_field()
+    with qtbot.waitSignal(window.search_results_shown, timeout=10_000) as shown:
+        qtbot.keyClicks(window.search_panel.field, "zanzibar")
+    hits = shown.args[0].hits
+    assert [(h.kind, h.id) for h in hits] == [("note", "basics/second"),
+                                               ("passage", "basics/second")]  # fmt: skip
+    assert hits[0].title == "Your note — Second article"
+    label = window.search_panel.results.itemWidget(window.search_panel.results.item(0))
+    assert "✎ Your note" in label.text() and "<b>zanzibar</b>" in label.text()
+    with qtbot.waitSignal(window.article_shown, timeout=5000):
+        window.search_panel.activate_current()
+    assert window.current is not None and window.current.article_id == "basics/second"
