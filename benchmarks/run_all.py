@@ -14,9 +14,17 @@ import bench_load  # noqa: E402
 import bench_render  # noqa: E402
 import bench_search  # noqa: E402
 import bench_startup  # noqa: E402
+import bench_study  # noqa: E402
 
 if __name__ == "__main__":
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    for module in (bench_startup, bench_load, bench_render, bench_search, bench_hostile):
+    for module in (
+        bench_startup,
+        bench_load,
+        bench_render,
+        bench_search,
+        bench_hostile,
+        bench_study,
+    ):
         module.main()
         print()

@@ -116,6 +116,8 @@ class HighlightsFeature(QObject):
         text, starts = self._text()
         self.placed = {}
         dark = self.window.theme.name == "dark"
+        batch = QtGui.QTextCursor(self.reader.document())
+        batch.beginEditBlock()  # one relayout for all the passages, not one each
         for record in self.records:
             anchor = PassageAnchor(record.exact, record.prefix, record.suffix, record.position,
                                    record.heading)  # fmt: skip
@@ -135,6 +137,7 @@ class HighlightsFeature(QObject):
                 fmt.setUnderlineStyle(QtGui.QTextCharFormat.UnderlineStyle.DotLine)
                 fmt.setToolTip(record.note)
             cursor.mergeCharFormat(fmt)
+        batch.endEditBlock()
         self.changed.emit()
 
     # -- making and changing highlights ------------------------------------------------------
