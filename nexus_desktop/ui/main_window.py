@@ -981,9 +981,14 @@ class MainWindow(QMainWindow):
             self.model.set_completed(completed)
             self.tree.viewport().update()
 
+        def digest_of(ref: ArticleRef) -> str:
+            article = self.library.article(ref)
+            return article.digest if article else ""
+
         self.progress_feature = progress.ProgressFeature(
-            study, self.relay, self, progress_actions, show_marks
+            study, self.relay, self, progress_actions, show_marks, digest_of
         )
+        self.model.changed_since_read = self.progress_feature.changed_since_read
         self.resume_scroll = self.progress_feature.resume_scroll
         self.leaving_article.connect(self.progress_feature.leave)
         from nexus_desktop.ui import highlights

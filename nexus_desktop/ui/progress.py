@@ -45,6 +45,7 @@ class ProgressFeature(QObject):
         window: MainWindow,
         actions: dict[str, QtGui.QAction],
         on_marks_changed: Callable[[set[tuple[str, str]]], None],
+        digest_of: Callable[[ArticleRef], str] = lambda _ref: "",
     ) -> None:
         super().__init__(window)
         self.study = study
@@ -52,6 +53,7 @@ class ProgressFeature(QObject):
         self.window = window
         self.toggle = actions["completed"]
         self.on_marks_changed = on_marks_changed
+        self.digest_of = digest_of
         self.records: dict[tuple[str, str], ProgressRecord] = {}
         self.current: ArticleRef | None = None
         self._reading_ms = 0
@@ -82,6 +84,16 @@ class ProgressFeature(QObject):
 
     def completed(self) -> set[tuple[str, str]]:
         return {key for key, record in self.records.items() if record.completed_at is not None}
+
+    def changed_since_read(self, ref: ArticleRef) -> bool:
+        """Completed, and the article's text is not what it was when it was completed."""
+        from nexus_desktop.services.refs import ArticleRef
+
+        record = self.records.get((ref.pack_id, ref.article_id))
+        if record is None or record.completed_at is None or not record.completed_digest:
+            return False
+        now = self.digest_of(ArticleRef(ref.pack_id, ref.article_id))
+        return bool(now) and now != record.completed_digest
 
     def resume_scroll(self, ref: ArticleRef) -> int | None:
         """Where the learner stopped in ``ref`` (None: never read, or read to the start)."""
@@ -166,11 +178,16 @@ class ProgressFeature(QObject):
         ref = self.current
         record = self.records.get((ref.pack_id, ref.article_id)) if ref else None
         self.toggle.setChecked(record is not None and record.completed_at is not None)
+        if ref is not None and self.changed_since_read(ref):
+            self.window.statusBar().showMessage(
+                "This article has changed since you completed it: worth reading again.", 10000
+            )
 
     def _on_toggle_triggered(self, checked: bool) -> None:
         ref = self.current
         if ref is None or self.study.read_only:
             self._update_toggle()
             return
-        future = self.study.set_completed(ref.pack_id, ref.article_id, checked)
+        digest = self.digest_of(ref) if checked else ""
+        future = self.study.set_completed(ref.pack_id, ref.article_id, checked, digest)
         self.relay.when_done(future, self._store)

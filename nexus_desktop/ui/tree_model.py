@@ -13,6 +13,8 @@ from nexus_desktop.services.tree import PackTree, TreeNode
 from nexus_desktop.ui import roles
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from nexus_desktop.services.refs import ArticleRef
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -35,6 +37,8 @@ class KnowledgeTreeModel(QAbstractItemModel):
         self._shown: dict[int, int] = {}  # id(node) -> how many of its children the view has
         self._completed: set[tuple[str, str]] = set()
         self._counts: dict[str, tuple[int, int]] = {}  # node key -> (completed, articles)
+        # Whether a completed article has changed since (set by the progress feature).
+        self.changed_since_read: Callable[[ArticleRef], bool] = lambda _ref: False
         flag = QtCore.Qt.ItemFlag
         self._flags = flag.ItemIsEnabled | flag.ItemIsSelectable  # asked for thousands of times
         self._no_flags = flag.NoItemFlags
@@ -174,7 +178,12 @@ class KnowledgeTreeModel(QAbstractItemModel):
             if node.kind == "article":
                 ref = node.ref
                 done = ref is not None and (ref.pack_id, ref.article_id) in self._completed
-                return f"✓ {node.title}" if done else node.title
+                if not done:
+                    return node.title
+                changed = ref is not None and self.changed_since_read(ref)
+                return (
+                    f"✓ {node.title}  (changed since you read it)" if changed else f"✓ {node.title}"
+                )
             done_count, total = self._counts.get(node.key, (0, 0))
             return f"{node.title}  ({done_count}/{total})" if done_count else node.title
         if role == roles.TOOLTIP:

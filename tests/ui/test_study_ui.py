@@ -239,3 +239,26 @@ def test_a_search_finds_your_own_notes_and_passages_marked_as_yours(
     with qtbot.waitSignal(window.article_shown, timeout=5000):
         window.search_panel.activate_current()
     assert window.current is not None and window.current.article_id == "basics/second"
+
+
+def test_an_article_changed_since_it_was_completed_says_so(
+    qtbot: QtBot, make_window: WindowFactory, sample_pack: Path
+) -> None:
+    from tests.conftest import write
+
+    window = make_window(sample_pack)
+    open_article(qtbot, window, "basics/second")
+    window.actions_by_name["completed"].trigger()
+    key = ("sample", "basics/second")
+    qtbot.waitUntil(lambda: key in window.progress_feature.completed(), timeout=5000)
+    assert window.model.index_for_key("sample:basics/second").data() == "✓ Second article"
+    window.close()
+    window.close_study()
+    write(sample_pack, "basics/second.md",
+          "---\ntitle: Second article\norder: 2\n---\n\n## Details\n\nRewritten.\n")  # fmt: skip
+    again = make_window()
+    qtbot.waitUntil(lambda: key in again.progress_feature.completed(), timeout=5000)
+    label = again.model.index_for_key("sample:basics/second").data()
+    assert label == "✓ Second article  (changed since you read it)"
+    open_article(qtbot, again, "basics/second")
+    assert "changed since you completed it" in again.statusBar().currentMessage()
