@@ -94,6 +94,16 @@ class StudyService:
             raise StudyError("The study database is read-only: the note was not saved.")
         return self._submit(lambda s: repo.save_note(s, pack_id, article_id, body))
 
+    def restore_note(self, note_id: str) -> Future[NoteRecord | None]:
+        from nexus_desktop.storage import repositories as repo
+
+        return self._submit(lambda s: repo.restore_note(s, note_id))
+
+    def move_note(self, note_id: str, pack_id: str, article_id: str) -> Future[NoteRecord | None]:
+        from nexus_desktop.storage import repositories as repo
+
+        return self._submit(lambda s: repo.move_note(s, note_id, pack_id, article_id))
+
     def notes(self) -> Future[list[NoteRecord]]:
         from nexus_desktop.storage import repositories as repo
 

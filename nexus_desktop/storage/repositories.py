@@ -88,6 +88,26 @@ def restore_note(session: Session, note_id: str, *, at: int | None = None) -> No
     return _note(row)
 
 
+def move_note(session: Session, note_id: str, pack_id: str, article_id: str) -> NoteRecord | None:
+    """Re-attach a note (an orphaned one) to another article; joined to a note already there."""
+    row = session.get(Note, note_id)
+    if row is None or row.deleted_at is not None:
+        return None
+    at = now_ms()
+    there = note_for(session, pack_id, article_id)
+    if there is not None and there.id != row.id:
+        target = session.get(Note, there.id)
+        assert target is not None
+        target.body = f"{target.body.rstrip()}\n\n---\n\n{row.body.lstrip()}"
+        target.updated_at = at
+        row.deleted_at = row.updated_at = at
+        session.flush()
+        return _note(target)
+    row.pack_id, row.article_id, row.updated_at = pack_id, article_id, at
+    session.flush()
+    return _note(row)
+
+
 # -- bookmarks -----------------------------------------------------------------------------------
 def _bookmark(row: Bookmark) -> BookmarkRecord:
     return BookmarkRecord(row.id, row.pack_id, row.article_id, row.anchor, row.title,

@@ -1007,6 +1007,10 @@ class MainWindow(QMainWindow):
 
         self.highlights.changed.connect(list_passages)
         self.notes.passage_activated.connect(self._on_passage_activated)
+        from nexus_desktop.ui import all_notes
+
+        _menu, notes_actions = self.install_actions("&Study", all_notes.ACTIONS)
+        notes_actions["all_notes"].triggered.connect(self.show_all_notes)
         from nexus_desktop.ui import study_data
 
         _menu, data_actions = self.install_actions("&Study", study_data.ACTIONS)
@@ -1026,6 +1030,28 @@ class MainWindow(QMainWindow):
         for notice in study.status.notices:
             self.statusBar().showMessage(notice, 30000)
         self.study_attached.emit()
+
+    def show_all_notes(self) -> QtWidgets.QDialog | None:
+        """Every note and highlight, in every pack (Study → All Notes and Highlights)."""
+        from nexus_desktop.ui.all_notes import AllNotesDialog
+
+        if self.study is None:
+            return None
+        dialog = AllNotesDialog(self.study, self.relay, self.library, lambda: self.current, self)
+        dialog.open_requested.connect(self._open_at_passage)
+        dialog.show()
+        return dialog
+
+    def _open_at_passage(self, ref: ArticleRef, highlight_id: str) -> None:
+        if highlight_id:
+
+            def jump() -> None:
+                self.highlights.changed.disconnect(jump)
+                if self.current is not None and self.current.article_id == ref.article_id:
+                    self._on_passage_activated(highlight_id)
+
+            self.highlights.changed.connect(jump)
+        self.open_ref(ref)
 
     def _heading_at(self, position: int) -> str:
         """The anchor of the heading above a reader position ("" before the first)."""

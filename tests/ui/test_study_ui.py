@@ -262,3 +262,62 @@ def test_an_article_changed_since_it_was_completed_says_so(
     assert label == "✓ Second article  (changed since you read it)"
     open_article(qtbot, again, "basics/second")
     assert "changed since you completed it" in again.statusBar().currentMessage()
+
+
+def test_all_notes_lists_filters_opens_deletes_with_undo_and_reattaches_orphans(
+    qtbot: QtBot, make_window: WindowFactory, sample_pack: Path
+) -> None:
+    window = make_window(sample_pack)
+    study = window.study
+    study.save_note("sample", "basics/first", "First thoughts on caching.").result()
+    study.save_note("sample", "gone/away", "Written on an article that left.").result()
+    open_article(qtbot, window, "basics/second")
+    select_text(window, "Back to")
+    with qtbot.waitSignal(window.highlights.changed, timeout=5000):
+        window.highlights.highlight_selection("green", "a green passage")
+    dialog = window.show_all_notes()
+    qtbot.addWidget(dialog)
+    tree = dialog.tree
+    qtbot.waitUntil(lambda: tree.topLevelItemCount() == 2, timeout=5000)
+    groups = {tree.topLevelItem(i).text(0): tree.topLevelItem(i) for i in range(2)}
+    assert set(groups) == {"Sample Pack › Basics", "Orphaned (no longer in an open pack)"}
+    assert groups["Sample Pack › Basics"].childCount() == 2
+    dialog.colour.setCurrentText("green")
+    assert tree.topLevelItemCount() == 1 and tree.topLevelItem(0).child(0).text(0).startswith(
+        "▍ “Back to”"
+    )
+    dialog.colour.setCurrentText("Any colour")
+    dialog.filter.setText("caching")
+    assert tree.topLevelItemCount() == 1
+    dialog.filter.setText("")
+    # Open a passage: the reader goes to the article.
+    passage = next(
+        tree.topLevelItem(i).child(j)
+        for i in range(tree.topLevelItemCount())
+        for j in range(tree.topLevelItem(i).childCount())
+        if tree.topLevelItem(i).child(j).text(0).startswith("▍")
+    )
+    window.open_ref(ArticleRef("sample", "basics/first"))
+    with qtbot.waitSignal(window.article_shown, timeout=5000):
+        dialog.tree.itemActivated.emit(passage, 0)
+    assert window.current.article_id == "basics/second"  # type: ignore[union-attr]
+    # An orphaned note is re-attached to the article now open.
+    note = next(
+        tree.topLevelItem(i).child(0) for i in range(tree.topLevelItemCount())
+        if tree.topLevelItem(i).text(0).startswith("Orphaned")
+    )  # fmt: skip
+    tree.setCurrentItem(note)
+    dialog.attach_button.click()  # the orphan joins the open article's note
+    qtbot.waitUntil(lambda: tree.topLevelItemCount() == 1, timeout=5000)
+    moved = study.note("sample", "basics/second").result()
+    assert moved is not None and "Written on an article that left." in moved.body
+    item = next(
+        tree.topLevelItem(0).child(j) for j in range(tree.topLevelItem(0).childCount())
+        if "First thoughts" in tree.topLevelItem(0).child(j).text(0)
+    )  # fmt: skip
+    tree.setCurrentItem(item)  # delete, then undo
+    dialog.delete_button.click()
+    qtbot.waitUntil(lambda: study.note("sample", "basics/first").result() is None, timeout=5000)
+    dialog.undo_button.click()
+    qtbot.waitUntil(lambda: study.note("sample", "basics/first").result() is not None,
+                    timeout=5000)  # fmt: skip
