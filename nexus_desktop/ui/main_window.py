@@ -1007,6 +1007,10 @@ class MainWindow(QMainWindow):
 
         self.highlights.changed.connect(list_passages)
         self.notes.passage_activated.connect(self._on_passage_activated)
+        from nexus_desktop.ui import start_page
+
+        _menu, start_actions = self.install_actions("&Go", start_page.ACTIONS)
+        self.start_page = start_page.StartPage(self, self.progress_feature, start_actions)
         from nexus_desktop.ui import all_notes
 
         _menu, notes_actions = self.install_actions("&Study", all_notes.ACTIONS)

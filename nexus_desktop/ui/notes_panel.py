@@ -103,6 +103,18 @@ class NotesPanel(QWidget):
             lambda note, wanted=ref: self._on_note_loaded(wanted, note),
         )
 
+    def leave(self) -> None:
+        """No article in the reader (the start page): save, then show nothing."""
+        self.save_now()
+        self.ref = None
+        self._loading = True
+        self.editor.clear()
+        self._saved_text = ""
+        self._loading = False
+        self.state.setText("")
+        self.set_passages([], set())
+        self.setEnabled(False)
+
     def reload(self) -> None:
         """Show the stored note again (after a restore or an import); nothing is saved."""
         ref, self.ref = self.ref, None

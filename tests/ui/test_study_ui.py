@@ -322,3 +322,29 @@ def test_all_notes_lists_filters_opens_deletes_with_undo_and_reattaches_orphans(
     dialog.undo_button.click()
     qtbot.waitUntil(lambda: study.note("sample", "basics/first").result() is not None,
                     timeout=5000)  # fmt: skip
+
+
+def test_the_start_page_offers_continue_and_next_up(
+    qtbot: QtBot, make_window: WindowFactory, sample_pack: Path
+) -> None:
+    window = make_window(sample_pack)
+    open_article(qtbot, window, "basics/first")
+    window.actions_by_name["completed"].trigger()
+    qtbot.waitUntil(lambda: ("sample", "basics/first") in window.progress_feature.completed(),
+                    timeout=5000)  # fmt: skip
+    open_article(qtbot, window, "advanced/topic")
+    qtbot.waitUntil(lambda: ("sample", "advanced/topic") in window.progress_feature.records,
+                    timeout=5000)  # fmt: skip
+    action = window.actions_by_name["start_page"]
+    assert action.shortcut().toString() == "Alt+Home"
+    action.trigger()
+    text = window.reader.toPlainText()
+    assert window.current is None and not window.notes.isEnabled()
+    assert "Continue where you left off" in text and "Advanced topic" in text
+    next_up = text.split("Next up", 1)[1]
+    assert "1 of 3 articles completed" in next_up
+    assert "Second article" in next_up and "First article" not in next_up
+    url = next(a for a in window.reader.document().toHtml().split('"') if "basics/second" in a)
+    with qtbot.waitSignal(window.article_shown, timeout=5000):
+        window.open_url(url)
+    qtbot.waitUntil(lambda: window.notes.isEnabled(), timeout=5000)
