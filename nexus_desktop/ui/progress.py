@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6 import QtCore
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 
 from nexus_desktop.ui.actions import ActionSpec
 
@@ -38,6 +38,8 @@ _INPUT = frozenset(
 
 
 class ProgressFeature(QObject):
+    updated = Signal()  # a progress record was written (the start page shows fresh figures)
+
     def __init__(
         self,
         study: StudyService,
@@ -109,6 +111,7 @@ class ProgressFeature(QObject):
         if was_done != (record.completed_at is not None):
             self.on_marks_changed(self.completed())
         self._update_toggle()
+        self.updated.emit()
 
     # -- following the reader ----------------------------------------------------------------
     def leave(self, ref: ArticleRef, scroll: int) -> None:

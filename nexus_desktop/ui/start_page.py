@@ -32,7 +32,18 @@ class StartPage(QObject):
         super().__init__(window)
         self.window = window
         self.progress = progress
+        self.showing = False
         actions["start_page"].triggered.connect(self.show)
+        progress.updated.connect(self._on_progress_updated)
+        window.article_shown.connect(self._on_article_shown)
+
+    def _on_article_shown(self, _ref: object) -> None:
+        self.showing = False
+
+    def _on_progress_updated(self) -> None:
+        if self.showing and self.window.current is None:
+            scroll = self.window.reader.verticalScrollBar().value()
+            self.window.reader.show_html(self.html(), scroll=scroll)
 
     def html(self) -> str:
         library = self.window.library
@@ -46,7 +57,7 @@ class StartPage(QObject):
             from nexus_desktop.services.refs import ArticleRef
 
             article = library.article(ArticleRef(pack_id, article_id))
-            if article is not None:
+            if article is not None and not article.is_index:
                 record = records[(pack_id, article_id)]
                 recent.append((pack_id, article, record.furthest))
         parts.append("<h2>Continue where you left off</h2>")
@@ -95,3 +106,4 @@ class StartPage(QObject):
         window.breadcrumb.setText("")
         window.setWindowTitle("Start — Nexus Desktop")
         window.reader.show_html(self.html())
+        self.showing = True
