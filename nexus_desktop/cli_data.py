@@ -84,7 +84,7 @@ def data(argv: Sequence[str]) -> int:
 
 def notes(argv: Sequence[str]) -> int:
     """``nexus-desktop notes export DIR``: one Markdown file per article with a note."""
-    from nexus_desktop.services.study import note_file_name, notes_markdown
+    from nexus_desktop.services.study import write_notes_markdown
 
     parser = argparse.ArgumentParser(prog="nexus-desktop notes")
     parser.add_argument("--data-dir", metavar="DIR", help="as for the app")
@@ -96,11 +96,7 @@ def notes(argv: Sequence[str]) -> int:
     try:
         records = study.notes().result()
         titles = _titles(args.data_dir)
-        args.folder.mkdir(parents=True, exist_ok=True)
-        for note in records:
-            title = titles.get((note.pack_id, note.article_id), note.article_id)
-            path = args.folder / note_file_name(note.pack_id, note.article_id)
-            path.write_text(notes_markdown(note, title), encoding="utf-8")
+        write_notes_markdown(records, args.folder, lambda p, a: titles.get((p, a), a))
     except OSError as exc:
         print(f"nexus-desktop: {exc}", file=sys.stderr)
         return 1

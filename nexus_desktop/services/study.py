@@ -376,6 +376,18 @@ def notes_markdown(note: NoteRecord, title: str) -> str:
     return f"---\n{front}\n---\n\n{note.body.rstrip()}\n"
 
 
+def write_notes_markdown(
+    notes: list[NoteRecord], folder: Path, title_of: Callable[[str, str], str]
+) -> int:
+    """Write each note as a Markdown file in ``folder``; return how many (raises OSError)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for note in notes:
+        path = folder / note_file_name(note.pack_id, note.article_id)
+        path.write_text(notes_markdown(note, title_of(note.pack_id, note.article_id)),
+                        encoding="utf-8")  # fmt: skip
+    return len(notes)
+
+
 def note_file_name(pack_id: str, article_id: str) -> str:
     safe = re.sub(r"[^\w.-]+", "-", f"{pack_id}--{article_id}").strip("-")
     return f"{safe[:150]}.md"

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from PySide6 import QtGui
 
     from nexus_desktop.services.study import StudyService
+    from nexus_desktop.storage.records import NoteRecord
     from nexus_desktop.ui.db import FutureRelay
     from nexus_desktop.ui.main_window import MainWindow
 
@@ -162,28 +163,24 @@ class StudyDataFeature(QObject):
         self.relay.when_done(future, done)
 
     def export_notes(self) -> None:
-        from nexus_desktop.services.study import note_file_name, notes_markdown
+        from nexus_desktop.services.refs import ArticleRef
+        from nexus_desktop.services.study import write_notes_markdown
+        from nexus_desktop.ui.tasks import BackgroundTask
 
         folder = QtWidgets.QFileDialog.getExistingDirectory(self.window, "Export notes to")
         if not folder:
             return
+        library = self.window.library
 
-        def write(notes: list[object]) -> None:
-            count = 0
-            for note in notes:
-                from nexus_desktop.services.refs import ArticleRef
+        def title_of(pack_id: str, article_id: str) -> str:
+            article = library.article(ArticleRef(pack_id, article_id))
+            return article.title if article else article_id
 
-                ref = ArticleRef(note.pack_id, note.article_id)  # type: ignore[attr-defined]
-                article = self.window.library.article(ref)
-                title = article.title if article else ref.article_id
-                path = Path(folder) / note_file_name(ref.pack_id, ref.article_id)
-                try:
-                    path.write_text(notes_markdown(note, title), encoding="utf-8")  # type: ignore[arg-type]
-                except OSError as exc:
-                    self._say(f"Export stopped: {exc.strerror or exc}")
-                    return
-                count += 1
-            self._say(f"{count} notes exported to {folder}")
+        def write(notes: list[NoteRecord]) -> None:  # the files are written off the UI thread
+            task = BackgroundTask(lambda _c: write_notes_markdown(notes, Path(folder), title_of))
+            task.on_success(lambda count: self._say(f"{count} notes exported to {folder}"))
+            task.on_failure(lambda message: self._say(f"Export stopped: {message}"))
+            task.start(self.window.pool)
 
         self.window.notes.save_now()
         self.relay.when_done(self.study.notes(), write)

@@ -348,3 +348,20 @@ def test_the_start_page_offers_continue_and_next_up(
     with qtbot.waitSignal(window.article_shown, timeout=5000):
         window.open_url(url)
     qtbot.waitUntil(lambda: window.notes.isEnabled(), timeout=5000)
+
+
+def test_notes_export_from_the_window_writes_markdown_files(
+    qtbot: QtBot, make_window: WindowFactory, sample_pack: Path, tmp_path: Path,
+    monkeypatch: object,
+) -> None:  # fmt: skip
+    from PySide6.QtWidgets import QFileDialog
+
+    window = make_window(sample_pack)
+    window.study.save_note("sample", "basics/first", "Exported words.").result()
+    out = tmp_path / "exported"
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *_a: str(out))  # type: ignore[attr-defined]
+    window.actions_by_name["export_notes"].trigger()
+    qtbot.waitUntil(lambda: "1 notes exported" in window.statusBar().currentMessage(),
+                    timeout=5000)  # fmt: skip
+    text = (out / "sample--basics-first.md").read_text()
+    assert '"title": "First article"' in text and text.endswith("Exported words.\n")
