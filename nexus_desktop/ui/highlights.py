@@ -179,6 +179,18 @@ class HighlightsFeature(QObject):
         if ok and note.strip():
             self.highlight_selection("yellow", note.strip())
 
+    def scroll_to(self, highlight_id: str) -> bool:
+        """Put the reader's cursor on a painted passage; False when it is not in the article."""
+        found = self.placed.get(highlight_id)
+        if found is None:
+            return False
+        _text, starts = self._text()
+        cursor = QtGui.QTextCursor(self.reader.document())
+        cursor.setPosition(self._position(starts, found.start))
+        self.reader.setTextCursor(cursor)
+        self.reader.ensureCursorVisible()
+        return True
+
     def highlight_at(self, position: int) -> HighlightRecord | None:
         """The highlight painted over a document position, if any."""
         text, starts = self._text()

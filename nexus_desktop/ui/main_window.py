@@ -1072,18 +1072,10 @@ class MainWindow(QMainWindow):
         return ""
 
     def _on_passage_activated(self, highlight_id: str) -> None:
-        found = self.highlights.placed.get(highlight_id)
-        if found is None:
+        if not self.highlights.scroll_to(highlight_id):
             self.statusBar().showMessage(
                 "That passage is no longer in the article; it is kept in your notes.", 8000
             )
-            return
-        text, starts = self.highlights._text()
-        del text
-        cursor = QtGui.QTextCursor(self.reader.document())
-        cursor.setPosition(self.highlights._position(starts, found.start))
-        self.reader.setTextCursor(cursor)
-        self.reader.ensureCursorVisible()
 
     def close_study(self) -> None:
         """Save the note being written, back up and close the database (at quit)."""
