@@ -112,9 +112,8 @@ def search(argv: Sequence[str]) -> int:
 
     from nexus_desktop.core.cancel import Cancelled
     from nexus_desktop.knowledge.loader import PackError, load_pack
-    from nexus_desktop.paths import app_paths, builtin_content_dir
+    from nexus_desktop.paths import app_paths
     from nexus_desktop.services.search import SearchService
-    from nexus_desktop.services.settings import Settings
 
     parser = _search_parser()
     args, extra = parser.parse_known_args(argv)
@@ -128,8 +127,7 @@ def search(argv: Sequence[str]) -> int:
     if args.pack:
         folders = [(Path(p), False) for p in args.pack]
     else:
-        registered = Settings(paths.settings_file, read_only=read_only is not None).get("packs")
-        folders = [(builtin_content_dir(), True)] + [(Path(p), False) for p in registered]
+        folders = open_pack_folders(paths, read_only=read_only is not None)
     service = SearchService(paths.cache_dir, read_only=read_only is not None)
     packs = []
     for folder, builtin in folders:
@@ -204,6 +202,15 @@ def prepare_gui_start(data_dir: str | None = None) -> AppPaths:
                  "nexus_desktop.render.themes"):  # fmt: skip
         importlib.import_module(name)
     return app_paths(data_dir)
+
+
+def open_pack_folders(paths: AppPaths, *, read_only: bool) -> list[tuple[Path, bool]]:
+    """(folder, built-in?) of the packs the app opens: the hub and the registered folders."""
+    from nexus_desktop.paths import builtin_content_dir
+    from nexus_desktop.services.settings import Settings
+
+    registered = Settings(paths.settings_file, read_only=read_only).get("packs")
+    return [(builtin_content_dir(), True), *((Path(p), False) for p in registered)]
 
 
 def _prepare_data_dir(paths: AppPaths) -> str | None:

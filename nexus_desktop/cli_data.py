@@ -108,14 +108,13 @@ def notes(argv: Sequence[str]) -> int:
 
 def _titles(data_dir: str | None) -> dict[tuple[str, str], str]:
     """Article titles of the built-in hub and the registered packs (ids when a pack is gone)."""
+    from nexus_desktop.cli import open_pack_folders
     from nexus_desktop.knowledge.loader import PackError, load_pack
-    from nexus_desktop.paths import app_paths, builtin_content_dir
-    from nexus_desktop.services.settings import Settings
+    from nexus_desktop.paths import app_paths
 
     paths = app_paths(data_dir)
-    folders = [builtin_content_dir(), *map(Path, Settings(paths.settings_file).get("packs"))]
     titles: dict[tuple[str, str], str] = {}
-    for folder in folders:
+    for folder, _builtin in open_pack_folders(paths, read_only=True):  # reading only
         try:
             pack = load_pack(folder)
         except (PackError, OSError):
