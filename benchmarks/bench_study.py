@@ -131,12 +131,13 @@ queries += [" ".join(rng.choices(words, k=2)) for _ in range(100)]
 service, packs, study = w.search_service, w.library.packs, w.study
 def titles(p, a):
     return a, ""
-lat = []
+lat, own = [], []
 for q in queries:
     start = time.perf_counter()
     r = service.search(q, packs, limit=30)
+    mid = time.perf_counter()
     r.hits[:0] = study.own_words_hits(q, titles)
-    lat.append(time.perf_counter() - start)
+    lat.append(time.perf_counter() - start); own.append(time.perf_counter() - mid)
 db = sqlite3.connect(":memory:")
 db.execute("CREATE VIRTUAL TABLE f USING fts5(title, body)")
 for p in packs:
@@ -154,7 +155,7 @@ for q in queries:
     db.execute("SELECT title, snippet(f, 1, '<b>', '</b>', '…', 12) FROM f WHERE f MATCH ? "
                "ORDER BY bm25(f) LIMIT 30", (terms,)).fetchall()
     fts.append(time.perf_counter() - start)
-out["search"] = lat; out["search_fts"] = fts; out["notes"] = len(study.notes().result())
+out["search"] = lat; out["search_own"] = own; out["search_fts"] = fts; out["notes"] = len(study.notes().result())
 w.close(); w.close_study()
 print(json.dumps(out))
 """

@@ -114,6 +114,7 @@ class IndexBusyError(Exception):
 
 
 LOCK_WAIT_SECONDS = 30.0
+FRESH_SECONDS = 1.0  # how often a kept searcher looks for a newer index on disk
 _CANNOT_WRITE = frozenset(
     {errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EPERM, getattr(errno, "EDQUOT", errno.ENOSPC)}
 )  # how long an update waits for another process's update to finish
@@ -141,6 +142,7 @@ class PackIndex:
         self.lock_path = self.dir.with_name(f"{self.dir.name}.lock")
         self._index: Any = None
         self._searcher: Any = None
+        self._checked_at = 0.0  # when the searcher last asked whether the index changed
 
     # -- opening ---------------------------------------------------------------------------
     def open(self) -> str | None:
@@ -360,8 +362,13 @@ class PackIndex:
         current = self._searcher
         if current is None:
             current = self._searcher = self.whoosh.searcher()
-        elif not current.up_to_date():
-            current = self._searcher = current.refresh()
+            self._checked_at = time.monotonic()
+        elif time.monotonic() - self._checked_at > FRESH_SECONDS:
+            # Asking costs a directory listing: typing a query asks at most once a second
+            # (this process reopens the index itself after writing it).
+            self._checked_at = time.monotonic()
+            if not current.up_to_date():
+                current = self._searcher = current.refresh()
         return current
 
     def reopen(self) -> None:

@@ -3,9 +3,12 @@ with the matched terms marked, and "did you mean" suggestions from the index's o
 
 from __future__ import annotations
 
+import contextlib
 import html
 import re
+import threading
 import time
+from collections import OrderedDict
 from typing import Any
 
 from whoosh import qparser
@@ -210,7 +213,29 @@ def parse_query(
     """Parse leniently: unbalanced quotes, dangling operators and odd characters never fail.
 
     ``match_all`` joins the words with AND (cheap, precise); otherwise with a scored OR.
+    Parsed queries are kept for the next pack and keystroke: a query object holds only field
+    names and terms, so every index built with the same schema can run it.
     """
+    key = (text, match_all, fields, tuple(schema.names()))
+    with _PARSED_LOCK:
+        cached = _PARSED.get(key)
+        if cached is not None:
+            _PARSED.move_to_end(key)
+            return cached
+    query = _parse_query(text, schema, match_all=match_all, fields=fields)
+    with _PARSED_LOCK:
+        _PARSED[key] = query
+        if len(_PARSED) > PARSED_KEPT:
+            _PARSED.popitem(last=False)
+    return query
+
+
+PARSED_KEPT = 256
+_PARSED_LOCK = threading.Lock()
+_PARSED: OrderedDict[tuple[object, ...], Query] = OrderedDict()
+
+
+def _parse_query(text: str, schema: Any, *, match_all: bool, fields: tuple[str, ...]) -> Query:
     parser = make_parser(schema, match_all=match_all, fields=fields)
     cleaned = text.strip()
     if cleaned.count('"') % 2:
@@ -278,19 +303,35 @@ def run_search(
 
 def _collect(searcher: Any, query: Query, limit: int) -> Any:
     """The top hits, collected for at most ``SEARCH_SECONDS`` (then what was found so far)."""
+    from whoosh.collectors import TimeLimit
+
+    collector = _deadline_collector(searcher.collector(limit=limit), SEARCH_SECONDS)
+    with contextlib.suppress(TimeLimit):  # what was found in time is the answer
+        searcher.search_with_collector(query, collector)
+    return collector.results()
+
+
+def _deadline_collector(child: Any, seconds: float) -> Any:
+    """Whoosh's time-limit collector without its timer thread (one thread started per query
+    cost more than many queries): the clock is read every few matches instead."""
     from whoosh.collectors import TimeLimit, TimeLimitCollector
 
-    collector = TimeLimitCollector(
-        searcher.collector(limit=limit), timelimit=SEARCH_SECONDS, use_alarm=False
-    )
-    try:
-        searcher.search_with_collector(query, collector)
-    except TimeLimit:
-        pass
-    finally:
-        if collector.timer is not None:
-            collector.timer.cancel()
-    return collector.results()
+    class DeadlineCollector(TimeLimitCollector):  # type: ignore[misc]
+        def prepare(self, top_searcher: Any, q: Any, context: Any) -> None:
+            self.child.prepare(top_searcher, q, context)
+            self.deadline = time.perf_counter() + self.timelimit
+
+        def collect_matches(self) -> None:
+            child, deadline, clock = self.child, self.deadline, time.perf_counter
+            for count, sub_docnum in enumerate(child.matches()):
+                if not count & 31 and clock() > deadline:
+                    raise TimeLimit
+                child.collect(sub_docnum)
+
+        def finish(self) -> None:
+            self.child.finish()
+
+    return DeadlineCollector(child, timelimit=seconds, use_alarm=False)
 
 
 COMMON_SHARE = 0.15  # a word in more than 15% of documents says little on its own
