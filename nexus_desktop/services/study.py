@@ -133,33 +133,23 @@ class StudyService:
         return self._submit(lambda s: repo.restore_bookmark(s, bookmark_id))
 
     # -- the learner's own words in search ---------------------------------------------------
-    def own_words_hits(self, text: str, titles: Callable[[str, str], tuple[str, str]]) -> list[Any]:
-        """Notes and highlighted passages matching ``text`` as search hits (``kind`` "note"
-        or "passage"), for the search results. Blocks: call it off the UI thread.
-        ``titles(pack_id, article_id)`` gives an article's title and breadcrumb."""
-        from nexus_desktop.search.query import make_snippet, prepare_query, query_terms
-        from nexus_desktop.search.results import SearchHit
+    def find_own_words(self, text: str) -> Future[list[NoteRecord | HighlightRecord]] | None:
+        """Start looking for notes and highlighted passages matching ``text`` (best first);
+        None when there is nothing to look for."""
+        from nexus_desktop.search.query import prepare_query, query_terms
         from nexus_desktop.storage import repositories as repo
 
         words = [w for w in query_terms(prepare_query(text).text) if not w.startswith("-")]
         if not words or self._writer is None:
-            return []
-        hits = []
-        for record in self._submit(lambda s: repo.search_own_words(s, words)).result():
-            title, crumbs = titles(record.pack_id, record.article_id)
-            passage = isinstance(record, HighlightRecord)
-            if isinstance(record, HighlightRecord):
-                body = f"“{record.exact}” {record.note}"
-            else:
-                body = record.body
-            snippet_html, snippet_text = make_snippet(body, words)
-            label = "Your highlight" if passage else "Your note"
-            hits.append(SearchHit(
-                pack=record.pack_id, id=record.article_id, title=f"{label} — {title}",
-                breadcrumb=crumbs, path="", score=0.0, snippet_html=snippet_html,
-                snippet_text=snippet_text, kind="passage" if passage else "note",
-            ))  # fmt: skip
-        return hits
+            return None
+        return self._submit(lambda s: repo.search_own_words(s, words))
+
+    def own_words_hits(self, text: str, titles: Callable[[str, str], tuple[str, str]]) -> list[Any]:
+        """Notes and highlighted passages matching ``text`` as search hits (``kind`` "note"
+        or "passage"), for the search results. Blocks: call it off the UI thread.
+        ``titles(pack_id, article_id)`` gives an article's title and breadcrumb."""
+        pending = self.find_own_words(text)
+        return [] if pending is None else own_words_as_hits(pending.result(), text, titles)
 
     # -- highlights --------------------------------------------------------------------------
     def highlights(
@@ -391,3 +381,54 @@ def write_notes_markdown(
 def note_file_name(pack_id: str, article_id: str) -> str:
     safe = re.sub(r"[^\w.-]+", "-", f"{pack_id}--{article_id}").strip("-")
     return f"{safe[:150]}.md"
+
+
+def own_words_as_hits(
+    records: list[NoteRecord | HighlightRecord],
+    text: str,
+    titles: Callable[[str, str], tuple[str, str]],
+) -> list[Any]:
+    """Search hits (``kind`` "note" or "passage") for notes and highlights found by
+    :meth:`StudyService.find_own_words`, each with a snippet of the learner's words."""
+    from nexus_desktop.search.query import make_snippet, prepare_query, query_terms
+    from nexus_desktop.search.results import SearchHit
+
+    words = [w for w in query_terms(prepare_query(text).text) if not w.startswith("-")]
+    hits = []
+    for record in records:
+        title, crumbs = titles(record.pack_id, record.article_id)
+        passage = isinstance(record, HighlightRecord)
+        if isinstance(record, HighlightRecord):
+            body = f"“{record.exact}” {record.note}"
+        else:
+            body = record.body
+        snippet_html, snippet_text = make_snippet(body, words)
+        label = "Your highlight" if passage else "Your note"
+        hits.append(SearchHit(
+            pack=record.pack_id, id=record.article_id, title=f"{label} — {title}",
+            breadcrumb=crumbs, path="", score=0.0, snippet_html=snippet_html,
+            snippet_text=snippet_text, kind="passage" if passage else "note",
+        ))  # fmt: skip
+    return hits
+
+
+def search_everything(
+    search: Any,
+    packs: list[Any],
+    study: StudyService | None,
+    text: str,
+    titles: Callable[[str, str], tuple[str, str]],
+    *,
+    limit: int = 30,
+) -> Any:
+    """What the search box shows: the learner's own words first (marked as theirs), then the
+    articles of every pack. The notes are looked up on the database thread while the articles
+    are searched on this one. Blocks: call it off the UI thread."""
+    pending = study.find_own_words(text) if study is not None else None
+    results = search.search(text, packs, limit=limit)
+    if pending is not None:
+        try:
+            results.hits[:0] = own_words_as_hits(pending.result(), text, titles)
+        except Exception as exc:  # noqa: BLE001 - the articles are still worth showing
+            results.notices.append(f"Your notes could not be searched: {exc}")
+    return results

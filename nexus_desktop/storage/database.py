@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import re
 import shutil
 import sqlite3
@@ -24,15 +25,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from nexus_desktop.storage.records import DatabaseStatus
 
+log = logging.getLogger(__name__)
+
 DB_NAME = "nexus.sqlite3"
 # The newest migration (a test checks it against Alembic's head): a database already there is
 # opened without importing Alembic at all.
-HEAD_REVISION = "0002"
+HEAD_REVISION = "0003"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 5000
 _BACKUP_NAME = re.compile(r"^nexus-(\d{8}-\d{6})(?:-(\w+))?\.sqlite3$")
@@ -126,17 +129,10 @@ class Database:
         )
 
     def _migrate(self) -> None:
-        from alembic import command
-        from alembic.config import Config
-
         engine = create_engine(f"sqlite:///{self.path}")
         _set_pragmas_on(engine)
         try:
-            with engine.begin() as connection:
-                config = Config()
-                config.set_main_option("script_location", str(MIGRATIONS))
-                config.attributes["connection"] = connection
-                command.upgrade(config, "head")
+            _upgrade(engine)
         finally:
             engine.dispose()
 
@@ -148,14 +144,15 @@ class Database:
         self._engine = create_engine(url)
         _set_pragmas_on(self._engine, read_only=read_only)
         self._sessions = sessionmaker(self._engine, expire_on_commit=False)
+        if not read_only:
+            with self._engine.begin() as connection:
+                _rebuild_own_words_if_stale(connection)
 
     def _connect_empty(self) -> None:
         from sqlalchemy.pool import StaticPool
 
-        from nexus_desktop.storage.models import Base
-
         self._engine = create_engine("sqlite://", poolclass=StaticPool)
-        Base.metadata.create_all(self._engine)
+        _upgrade(self._engine)  # the same schema as a file, from the same migrations
         self._sessions = sessionmaker(self._engine, expire_on_commit=False)
 
     @property
@@ -264,6 +261,43 @@ class Database:
         finally:
             connection.close()
         return problems
+
+
+def _upgrade(engine: Engine) -> None:
+    """Run the migrations up to the head revision on ``engine``, in one transaction."""
+    from alembic import command
+    from alembic.config import Config
+
+    with engine.begin() as connection:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def _rebuild_own_words_if_stale(connection: Connection) -> None:
+    """The search table of notes and highlights is derived data: rebuilt whenever it does not
+    hold exactly one row per live note and highlight (e.g. after rowids were renumbered)."""
+    counts = connection.exec_driver_sql(
+        "SELECT (SELECT count(*) FROM own_words), "
+        "(SELECT count(*) FROM notes WHERE deleted_at IS NULL) + "
+        "(SELECT count(*) FROM highlights WHERE deleted_at IS NULL), "
+        "(SELECT count(*) FROM own_words WHERE rowid NOT IN "
+        "(SELECT 2 * rowid FROM notes WHERE deleted_at IS NULL UNION ALL "
+        "SELECT 2 * rowid + 1 FROM highlights WHERE deleted_at IS NULL))"
+    ).one()
+    if counts[0] == counts[1] and counts[2] == 0:
+        return
+    log.warning("rebuilding the search table of notes (%s rows for %s notes)", *counts[:2])
+    connection.exec_driver_sql("DELETE FROM own_words")
+    connection.exec_driver_sql(
+        "INSERT INTO own_words (rowid, text) SELECT 2 * rowid, body FROM notes "
+        "WHERE deleted_at IS NULL"
+    )
+    connection.exec_driver_sql(
+        "INSERT INTO own_words (rowid, text) SELECT 2 * rowid + 1, exact || ' ' || note "
+        "FROM highlights WHERE deleted_at IS NULL"
+    )
 
 
 def _set_pragmas_on(engine: Engine, *, read_only: bool = False) -> None:

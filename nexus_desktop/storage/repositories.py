@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import literal_column, select, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from nexus_desktop.storage.models import Bookmark, Highlight, Note, Progress
@@ -324,15 +325,53 @@ def set_completed(
 def search_own_words(
     session: Session, words: list[str], *, limit: int = 10
 ) -> list[NoteRecord | HighlightRecord]:
-    """Notes and highlighted passages (with their notes) containing every word (any case),
-    newest first: the learner's own words, for the search results."""
-    words = [w for w in words if w][:8]
-    if not words:
+    """Notes and highlighted passages (with their notes) containing every word, best match
+    first (SQLite FTS5, bm25; words are stemmed, ``word*`` matches a prefix): the learner's
+    own words, for the search results."""
+    terms = [_fts_term(w) for w in words[:8]]
+    terms = [t for t in terms if t]
+    if not terms:
         return []
+    try:
+        rowids = session.execute(
+            text("SELECT rowid FROM own_words WHERE own_words MATCH :q ORDER BY rank LIMIT :n"),
+            {"q": " ".join(terms), "n": limit},
+        ).scalars().all()  # fmt: skip
+    except OperationalError:  # no such table (a newer database opened read-only)
+        return _search_own_words_like(session, words, limit)
+    note_ids = [r // 2 for r in rowids if r % 2 == 0]
+    passage_ids = [r // 2 for r in rowids if r % 2 == 1]
+    rowid = literal_column("rowid")
+    notes = {row_id: row for row_id, row in session.execute(
+        select(rowid, Note).where(rowid.in_(note_ids), Note.deleted_at.is_(None)))}  # fmt: skip
+    passages = {row_id: row for row_id, row in session.execute(
+        select(rowid, Highlight).where(rowid.in_(passage_ids), Highlight.deleted_at.is_(None))
+    )}  # fmt: skip
+    found: list[NoteRecord | HighlightRecord] = []
+    for r in rowids:
+        if r % 2 == 0 and r // 2 in notes:
+            found.append(_note(notes[r // 2]))
+        elif r % 2 == 1 and r // 2 in passages:
+            found.append(_highlight(passages[r // 2]))
+    return found
+
+
+def _fts_term(word: str) -> str:
+    """One word as an FTS5 phrase (quoted: no operator or column syntax gets through)."""
+    prefix = word.endswith("*")
+    word = word.rstrip("*").replace('"', " ").strip()
+    if not any(c.isalnum() for c in word):
+        return ""
+    return f'"{word}"' + ("*" if prefix else "")
+
+
+def _search_own_words_like(
+    session: Session, words: list[str], limit: int
+) -> list[NoteRecord | HighlightRecord]:
     note_query = select(Note).where(Note.deleted_at.is_(None))
     passage_query = select(Highlight).where(Highlight.deleted_at.is_(None))
-    for word in words:
-        pattern = f"%{word.replace('%', '').replace('_', ' ').strip()}%"
+    for word in [w for w in words if w][:8]:
+        pattern = f"%{word.rstrip('*').replace('%', '').replace('_', ' ').strip()}%"
         note_query = note_query.where(Note.body.ilike(pattern))
         passage_query = passage_query.where(
             Highlight.note.ilike(pattern) | Highlight.exact.ilike(pattern)

@@ -720,10 +720,9 @@ class MainWindow(QMainWindow):
             return article.title, crumbs
 
         def work(_ctx: TaskContext) -> SearchResults:
-            results = service.search(text, packs, limit=30)
-            if study is not None:  # the learner's own words first, marked as theirs
-                results.hits[:0] = study.own_words_hits(text, titles)
-            return results
+            from nexus_desktop.services.study import search_everything
+
+            return search_everything(service, packs, study, text, titles, limit=30)  # type: ignore[no-any-return]
 
         task = _background(work, self)
         task.on_success(

@@ -238,5 +238,58 @@ def test_the_migration_chain_upgrades_a_filled_old_database_after_a_backup(
         made = repo.add_highlight(s, "hub", "a", exact="x", prefix="", suffix="", position=0,
                                   heading="", colour="yellow")  # fmt: skip
         assert repo.highlights(s, "hub", "a") == [made]
+        # 0003 indexed what the old version wrote, for the search of your own words
+        assert [r.body for r in repo.search_own_words(s, ["written", "old"])] == [
+            "Written by the old version"
+        ]
     assert [b.reason for b in database.backups()] == ["before_upgrade"]
     database.close()
+
+
+def _found(db: Database, *words: str) -> list[str]:
+    with db.session() as s:
+        return [getattr(r, "body", "") or getattr(r, "exact", "")
+                for r in repo.search_own_words(s, list(words))]  # fmt: skip
+
+
+def test_own_words_are_found_by_stemmed_words_and_follow_every_change(db: Database) -> None:
+    with db.session() as s:
+        repo.save_note(s, "hub", "a", "Caching the querysets of Django views", at=1)
+        light = repo.add_highlight(s, "hub", "b", exact="select_related joins", prefix="",
+                                   suffix="", position=0, heading="", colour="yellow",
+                                   note="avoids N+1 queries")  # fmt: skip
+    assert _found(db, "cached", "queryset") == ["Caching the querysets of Django views"]
+    assert _found(db, "select_related") == ["select_related joins"]
+    assert _found(db, "queries") == ["select_related joins"]  # its note is searched too
+    assert _found(db, "cach*") == ["Caching the querysets of Django views"]
+    assert _found(db, "caching", "flask") == []  # every word must be there
+    with db.session() as s:
+        repo.save_note(s, "hub", "a", "Now about Redis", at=2)
+        repo.delete_highlight(s, light.id)
+    assert _found(db, "caching") == [] and _found(db, "redis") == ["Now about Redis"]
+    assert _found(db, "queries") == []  # a deleted highlight is not found
+    with db.session() as s:
+        repo.restore_highlight(s, light.id)
+    assert _found(db, "queries") == ["select_related joins"]
+
+
+@pytest.mark.parametrize("word", ['"', "NEAR(", "title:x", "*", "a OR b", "-x", "^", "((", "'"])
+def test_query_syntax_in_own_words_is_only_text(db: Database, word: str) -> None:
+    with db.session() as s:
+        repo.save_note(s, "hub", "a", "title x near a or b", at=1)
+    _found(db, word)  # no exception: every word is quoted as a phrase
+
+
+def test_a_stale_own_words_table_is_rebuilt_at_open(db: Database) -> None:
+    with db.session() as s:
+        repo.save_note(s, "hub", "a", "Celery retries with backoff", at=1)
+        repo.save_note(s, "hub", "b", "RabbitMQ exchanges", at=1)
+    db.close()
+    raw = sqlite3.connect(db.path)
+    raw.execute("DELETE FROM own_words")
+    raw.execute("INSERT INTO own_words (rowid, text) VALUES (998, 'ghost words')")
+    raw.commit()
+    raw.close()
+    db.open()
+    assert _found(db, "retries") == ["Celery retries with backoff"]
+    assert _found(db, "ghost") == []
