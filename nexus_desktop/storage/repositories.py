@@ -341,7 +341,7 @@ def search_own_words(
         return _search_own_words_like(session, words, limit)
     note_ids = [r // 2 for r in rowids if r % 2 == 0]
     passage_ids = [r // 2 for r in rowids if r % 2 == 1]
-    rowid = literal_column("rowid")
+    rowid: Any = literal_column("rowid")
     notes = {row_id: row for row_id, row in session.execute(
         select(rowid, Note).where(rowid.in_(note_ids), Note.deleted_at.is_(None)))}  # fmt: skip
     passages = {row_id: row for row_id, row in session.execute(
