@@ -88,7 +88,8 @@ def open_study(window: MainWindow, paths: AppPaths, *, background: bool = True) 
     from nexus_desktop.ui.tasks import BackgroundTask
 
     task = BackgroundTask(lambda _context: study.open(), window)
-    task.on_success(lambda _status: window.attach_study(study)).on_failure(failed)
+    task.on_success(lambda _status: window.attach_study(study))
+    task.on_failure(lambda error: failed(str(error)))
     task.start(window.pool)
 
 

@@ -1,6 +1,6 @@
 """Results of study-database jobs (futures finished on the writer thread) delivered on the UI
-thread, and one place where failures go when the caller does not handle them itself: the log,
-and a sentence in the status bar."""
+thread. A failure the caller does not handle goes, as the exception object, to the window's
+central reporter (``ui.failures``: the log, and a sentence in the status bar)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from nexus_desktop.ui.failures import FailureReport, in_words
+
 log = logging.getLogger(__name__)
 
 
@@ -18,10 +20,10 @@ class FutureRelay(QObject):
     """``relay.when_done(future, on_result)``: ``on_result(value)`` runs on the UI thread."""
 
     _finished = Signal(object, object, object)  # future, on_result, on_error
-    failed = Signal(str)  # a failure nobody handled, in words
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, report: FailureReport | None = None) -> None:
         super().__init__(parent)
+        self._report = report
         self._finished.connect(self._deliver)
 
     def when_done(
@@ -52,16 +54,15 @@ class FutureRelay(QObject):
         if on_error is not None:
             on_error(error)
             return
-        log.error("study database job failed: %s", describe(error))
-        log.debug("the failure in full", exc_info=error)
-        self.failed.emit(describe(error))
+        if self._report is not None:
+            self._report(error, SAVE_FAILED)
+        else:
+            log.error("study database job failed: %s", describe(error), exc_info=error)
+
+
+SAVE_FAILED = "Your study data could not be saved"
 
 
 def describe(error: BaseException) -> str:
-    """A failure in words for the status bar."""
-    text = str(error).strip()
-    if isinstance(error, OSError):
-        from nexus_desktop.core.errors import describe_os_error
-
-        return describe_os_error(error, "Your study data could not be saved")
-    return f"Your study data could not be saved: {text or type(error).__name__}"
+    """A failure of a database job in words, for the status bar."""
+    return in_words(error, SAVE_FAILED)

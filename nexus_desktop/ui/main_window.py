@@ -35,6 +35,7 @@ from nexus_desktop.services.settings import Settings
 from nexus_desktop.services.text import plural
 from nexus_desktop.ui import roles
 from nexus_desktop.ui.actions import ActionSpec, bind_keys, build_actions
+from nexus_desktop.ui.failures import FailureReporter
 from nexus_desktop.ui.reader import ReaderView
 from nexus_desktop.ui.roles import TREE_KEY, TREE_REF
 from nexus_desktop.ui.search_panel import SearchPanel
@@ -147,6 +148,9 @@ class MainWindow(QMainWindow):
 
         self.actions_by_name = build_actions(self)
         self._build_widgets()
+        # Failures of background work nobody handles: logged, and told in the status bar.
+        self.failures = FailureReporter(lambda words: self.statusBar().showMessage(words, 15000))
+        self.failures.setParent(self)
         self._build_menus()
         self._apply_theme()
         self._restore_window_state()
@@ -359,9 +363,8 @@ class MainWindow(QMainWindow):
             if generation == self._load_generation:  # else from a run cancelled since
                 self._on_load_event(event)
 
-        task = _background(work, self)
+        task = _background(work, self, "Loading the content failed")
         task.on_partial(on_event).on_progress(self._on_load_progress)
-        task.on_failure(lambda message: self.statusBar().showMessage(f"Loading failed: {message}"))
         task.on_end(self._on_load_ended)
         self._load_task = task.start(self.pool)
 
@@ -538,7 +541,9 @@ class MainWindow(QMainWindow):
             self._display(ref, cached, scroll)
             return
         theme = self.theme
-        task = _background(lambda _ctx: self.library.render(ref, theme), self)
+        task = _background(
+            lambda _ctx: self.library.render(ref, theme), self, f"Cannot show {ref.article_id}"
+        )
         task.on_success(
             lambda rendered: (
                 self._display(ref, rendered, scroll)
@@ -546,7 +551,6 @@ class MainWindow(QMainWindow):
                 else None
             )
         )
-        task.on_failure(lambda message: self.statusBar().showMessage(f"Cannot show: {message}"))
         task.start(self.pool)
 
     def _display(self, ref: ArticleRef, rendered: RenderedArticle, scroll: int | None) -> None:
@@ -724,7 +728,7 @@ class MainWindow(QMainWindow):
 
             return search_everything(service, packs, study, text, titles, limit=30)  # type: ignore[no-any-return]
 
-        task = _background(work, self)
+        task = _background(work, self, "Search failed")
         task.on_success(
             lambda results: (
                 self._show_search_results(results)
@@ -732,7 +736,6 @@ class MainWindow(QMainWindow):
                 else None
             )
         )
-        task.on_failure(lambda message: self.statusBar().showMessage(f"Search failed: {message}"))
         task.start(self.pool)
 
     def _show_search_results(self, results: SearchResults) -> None:
@@ -948,8 +951,7 @@ class MainWindow(QMainWindow):
         from nexus_desktop.ui.notes_panel import NotesPanel
 
         self.study = study
-        self.relay = FutureRelay(self)
-        self.relay.failed.connect(lambda message: self.statusBar().showMessage(message, 15000))
+        self.relay = FutureRelay(self, self.failures.report)
         self.notes = NotesPanel(study, self.relay)
         # Owned by the window from the start (PySide would otherwise delete it with `right`).
         right = self.side_panel = QSplitter(QtCore.Qt.Orientation.Vertical, self)
@@ -1115,12 +1117,15 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(problem, 15000)
 
 
-def _background(work: Callable[[TaskContext], object], owner: MainWindow) -> BackgroundTask:
-    """A task for the thread pool whose results are dropped if ``owner`` is gone (``ui.tasks``
-    is imported on first use, after the first paint)."""
+def _background(
+    work: Callable[[TaskContext], object], owner: MainWindow, doing: str
+) -> BackgroundTask:
+    """A task for the thread pool whose results are dropped if ``owner`` is gone; a failure
+    the caller does not handle goes to the window's reporter as "``doing``: what went wrong"
+    (``ui.tasks`` is imported on first use, after the first paint)."""
     from nexus_desktop.ui.tasks import BackgroundTask
 
-    return BackgroundTask(work, owner)
+    return BackgroundTask(work, owner, doing=doing, report=owner.failures.report)
 
 
 def _b64(data: QByteArray) -> str:

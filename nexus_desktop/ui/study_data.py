@@ -177,9 +177,11 @@ class StudyDataFeature(QObject):
             return article.title if article else article_id
 
         def write(notes: list[NoteRecord]) -> None:  # the files are written off the UI thread
+            from nexus_desktop.ui.failures import in_words
+
             task = BackgroundTask(lambda _c: write_notes_markdown(notes, Path(folder), title_of))
             task.on_success(lambda count: self._say(f"{count} notes exported to {folder}"))
-            task.on_failure(lambda message: self._say(f"Export stopped: {message}"))
+            task.on_failure(lambda error: self._say(in_words(error, "Export stopped")))
             task.start(self.window.pool)
 
         self.window.notes.save_now()

@@ -4,7 +4,9 @@
     task.cancel()
 
 ``work`` receives a ``TaskContext`` (progress reporting and a cancel flag) and core objects,
-never widgets. Callbacks run on the UI thread.
+never widgets. Callbacks run on the UI thread. A failure arrives as the exception object: at
+``on_failure`` when the caller handles it, else at the task's ``report`` (``ui.failures``:
+logged, and told in words), else in the log.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from nexus_desktop.ui.failures import FailureReport
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +45,7 @@ class TaskContext:
 
 class _TaskSignals(QObject):
     succeeded = Signal(object)
-    failed = Signal(str)
+    failed = Signal(object)  # the exception
     progressed = Signal(int, int, str)
     partial = Signal(object)
     ended = Signal()
@@ -67,9 +71,8 @@ class _Runnable(QRunnable):
         signals = self._context._signals
         try:
             result = self._fn(self._context)
-        except Exception as exc:  # reported to the UI, never lost
-            log.error("background task failed: %s", exc, exc_info=True)
-            _emit(signals, "failed", f"{type(exc).__name__}: {exc}")
+        except Exception as exc:  # delivered to the UI thread, never lost
+            _emit(signals, "failed", exc)
         else:
             _emit(signals, "succeeded", result)
         finally:
@@ -85,18 +88,31 @@ class BackgroundTask:
     With an ``owner`` (a widget), nothing is delivered once the owner has been destroyed.
     """
 
-    def __init__(self, fn: Callable[[TaskContext], Any], owner: QObject | None = None) -> None:
+    def __init__(
+        self,
+        fn: Callable[[TaskContext], Any],
+        owner: QObject | None = None,
+        *,
+        doing: str = "A background job failed",
+        report: FailureReport | None = None,
+    ) -> None:
         self._fn = fn
         self._signals = _TaskSignals(owner)
         self.context = TaskContext(self._signals)
         self.running = False
+        self.doing = doing  # what the work is, for the sentence that reports its failure
+        self._report = report
+        self._handled = False
+        self._signals.failed.connect(self._on_failed)
         self._signals.ended.connect(self._on_ended)
 
     def on_success(self, callback: Callable[[Any], None]) -> BackgroundTask:
         self._signals.succeeded.connect(callback)
         return self
 
-    def on_failure(self, callback: Callable[[str], None]) -> BackgroundTask:
+    def on_failure(self, callback: Callable[[BaseException], None]) -> BackgroundTask:
+        """The caller handles a failure itself (the central reporter is not told)."""
+        self._handled = True
         self._signals.failed.connect(callback)
         return self
 
@@ -120,6 +136,14 @@ class BackgroundTask:
 
     def cancel(self) -> None:
         self.context.cancelled.set()
+
+    def _on_failed(self, error: BaseException) -> None:
+        if self._handled:
+            log.info("%s (handled): %r", self.doing, error)
+        elif self._report is not None:
+            self._report(error, self.doing)
+        else:
+            log.error("%s: %s", self.doing, error, exc_info=error)
 
     def _on_ended(self) -> None:
         self.running = False

@@ -28,16 +28,35 @@ def test_result_and_progress_are_delivered(qtbot: QtBot) -> None:
     assert len(results) == 1 and results[0] != f"done in {threading.current_thread().name}"
 
 
-def test_failure_is_reported_not_raised(qtbot: QtBot) -> None:
-    failures: list[str] = []
+def test_a_failure_arrives_as_the_exception_object(qtbot: QtBot) -> None:
+    failures: list[BaseException] = []
+    reported: list[tuple[BaseException, str]] = []
 
     def work(_context: TaskContext) -> None:
         raise ValueError("bad pack")
 
-    task = BackgroundTask(work).on_failure(failures.append)
+    task = BackgroundTask(work, report=lambda e, doing: reported.append((e, doing)))
+    task.on_failure(failures.append)
     with qtbot.waitSignal(task._signals.ended, timeout=5000):
         task.start(QThreadPool())
-    assert failures == ["ValueError: bad pack"]
+    assert [type(f) for f in failures] == [ValueError] and str(failures[0]) == "bad pack"
+    assert failures[0].__traceback__ is not None  # the log can show where it happened
+    assert reported == []  # handled by the caller: the central reporter is not told
+
+
+def test_an_unhandled_failure_goes_to_the_central_reporter_in_words(qtbot: QtBot) -> None:
+    from nexus_desktop.ui.failures import FailureReporter
+
+    shown: list[str] = []
+    reporter = FailureReporter(shown.append)
+
+    def work(_context: TaskContext) -> None:
+        raise OSError(28, "No space left on device")
+
+    task = BackgroundTask(work, doing="The notes could not be exported", report=reporter.report)
+    with qtbot.waitSignal(task._signals.ended, timeout=5000):
+        task.start(QThreadPool())
+    assert shown == ["The notes could not be exported: the disk is full"]
 
 
 def test_cancel_sets_the_token_the_work_checks(qtbot: QtBot) -> None:
