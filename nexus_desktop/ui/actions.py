@@ -24,36 +24,56 @@ class ActionSpec(NamedTuple):
     icon: str = ""  # resources/icons/<icon>.png (drawn by make_icons.py there)
     tip: str = ""
     checkable: bool = False
+    menu: str = ""  # the menu it goes in (a key of MENUS); "" for the one given at install
+    section: str = ""  # actions of one section are kept together, separated from the next
+    handler: str = ""  # the method of the feature that owns it, run when it is triggered
 
 
+# The menu bar, in order: a feature's actions go in the menu its specs name.
+MENUS: tuple[tuple[str, str], ...] = (
+    ("file", "&File"),
+    ("edit", "&Edit"),
+    ("view", "&View"),
+    ("go", "&Go"),
+    ("study", "&Study"),
+    ("bookmarks", "&Bookmarks"),
+    ("help", "&Help"),
+)
+
+# The shell's own commands (a feature's are in its own module, beside its widgets).
 ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("add_pack", "&Add Content Folder…", ("Ctrl+O",), "add-folder",
-               "Open a folder of Markdown files as a content pack"),
+               "Open a folder of Markdown files as a content pack",
+               menu="file", section="packs", handler="choose_pack_folder"),
     ActionSpec("remove_pack", "&Remove Content Folder", (), "",
-               "Close the selected content pack and forget it"),
+               "Close the selected content pack and forget it",
+               menu="file", section="packs", handler="remove_selected_pack"),
     ActionSpec("reload", "Re&load Content", ("F5",), "",
-               "Load every content pack again from disk"),
-    ActionSpec("quit", "&Quit", ("std:Quit", "Ctrl+Q")),
-    ActionSpec("back", "&Back", ("Alt+Left", "std:Back"), "back", "Go back (Alt+Left)"),
-    ActionSpec("forward", "&Forward", ("Alt+Right", "std:Forward"), "forward",
-               "Go forward (Alt+Right)"),
+               "Load every content pack again from disk",
+               menu="file", section="packs", handler="reload_packs"),
+    ActionSpec("quit", "&Quit", ("std:Quit", "Ctrl+Q"), menu="file", section="quit",
+               handler="close"),
     ActionSpec("zoom_in", "Zoom &In", ("Ctrl+=", "Ctrl++", "std:ZoomIn"), "",
-               "Larger article text (Ctrl+=)"),
+               "Larger article text (Ctrl+=)", menu="view", section="zoom",
+               handler="zoom_in"),
     ActionSpec("zoom_out", "Zoom &Out", ("Ctrl+-", "std:ZoomOut"), "",
-               "Smaller article text (Ctrl+-)"),
-    ActionSpec("zoom_reset", "&Reset Zoom", ("Ctrl+0",), "", "Normal text size (Ctrl+0)"),
+               "Smaller article text (Ctrl+-)", menu="view", section="zoom",
+               handler="zoom_out"),
+    ActionSpec("zoom_reset", "&Reset Zoom", ("Ctrl+0",), "", "Normal text size (Ctrl+0)",
+               menu="view", section="zoom", handler="zoom_reset"),
     ActionSpec("dark_theme", "&Dark Theme", ("Ctrl+Shift+D",), "", "Switch light/dark",
-               checkable=True),
-    ActionSpec("search", "&Search Everything", ("Ctrl+K", "Ctrl+Shift+F"), "",
-               "Search every content pack (Ctrl+K)"),
-    ActionSpec("find", "&Find in Article", ("std:Find", "Ctrl+F"), "",
-               "Find in the current article (Ctrl+F)"),
-    ActionSpec("find_next", "Find &Next", ("std:FindNext", "F3")),
-    ActionSpec("quick_open", "&Go to Article…", ("Ctrl+P",), "",
-               "Jump to an article by its title (Ctrl+P)"),
+               checkable=True, menu="view", section="theme", handler="set_dark_theme"),
     ActionSpec("problems", "Content &Problems…", (), "problems",
-               "Problems found in the open content packs"),
-    ActionSpec("about", "&About Nexus Desktop"),
+               "Problems found in the open content packs", menu="view", section="problems",
+               handler="show_problems"),
+    ActionSpec("back", "&Back", ("Alt+Left", "std:Back"), "back", "Go back (Alt+Left)",
+               menu="go", section="history", handler="go_back"),
+    ActionSpec("forward", "&Forward", ("Alt+Right", "std:Forward"), "forward",
+               "Go forward (Alt+Right)", menu="go", section="history", handler="go_forward"),
+    ActionSpec("quick_open", "&Go to Article…", ("Ctrl+P",), "",
+               "Jump to an article by its title (Ctrl+P)", menu="go", section="jump",
+               handler="show_quick_switcher"),
+    ActionSpec("about", "&About Nexus Desktop", menu="help", handler="show_about"),
 )  # fmt: skip
 
 
@@ -96,3 +116,18 @@ def bind_keys(actions: dict[str, QAction], specs: tuple[ActionSpec, ...] = ACTIO
             if not seq.isEmpty() and seq not in unique:
                 unique.append(seq)
         actions[spec.name].setShortcuts(unique)
+
+
+def connect_handlers(
+    actions: dict[str, QAction], specs: tuple[ActionSpec, ...], owner: object
+) -> None:
+    """Run ``owner.<spec.handler>`` when each action is triggered (a checkable action's
+    handler is given the new state)."""
+    for spec in specs:
+        if not spec.handler:
+            continue
+        handler = getattr(owner, spec.handler)
+        if spec.checkable:
+            actions[spec.name].toggled.connect(handler)
+        else:
+            actions[spec.name].triggered.connect(lambda _checked=False, run=handler: run())

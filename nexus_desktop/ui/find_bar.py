@@ -7,6 +7,16 @@ from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QTextEdit, QToolButton, QWidget
 
+from nexus_desktop.ui.actions import ActionSpec
+
+ACTIONS = (
+    ActionSpec("find", "&Find in Article", ("std:Find", "Ctrl+F"), "",
+               "Find in the current article (Ctrl+F)", menu="edit", section="find",
+               handler="open_bar"),
+    ActionSpec("find_next", "Find &Next", ("std:FindNext", "F3"), menu="edit", section="find",
+               handler="find_next_or_open"),
+)  # fmt: skip
+
 
 class FindBar(QWidget):
     closed = Signal()
@@ -70,6 +80,13 @@ class FindBar(QWidget):
 
     def _on_field_text_changed(self, _text: str) -> None:
         self.refresh()
+
+    def find_next_or_open(self) -> None:
+        """F3: the next match, or the bar itself when it is closed."""
+        if self.isVisible():
+            self.find_next()
+        else:
+            self.open_bar()
 
     def find_next(self) -> None:
         if self.matches:

@@ -34,7 +34,14 @@ from nexus_desktop.services.refs import ArticleRef, PackSource, article_url, par
 from nexus_desktop.services.settings import Settings
 from nexus_desktop.services.text import plural
 from nexus_desktop.ui import roles
-from nexus_desktop.ui.actions import ActionSpec, bind_keys, build_actions
+from nexus_desktop.ui.actions import (
+    ACTIONS,
+    MENUS,
+    ActionSpec,
+    bind_keys,
+    build_actions,
+    connect_handlers,
+)
 from nexus_desktop.ui.failures import FailureReporter
 from nexus_desktop.ui.reader import ReaderView
 from nexus_desktop.ui.roles import TREE_KEY, TREE_REF
@@ -50,7 +57,6 @@ if TYPE_CHECKING:
 
     from nexus_desktop.knowledge.model import Pack
     from nexus_desktop.render.markdown import Heading, RenderedArticle
-    from nexus_desktop.search.results import SearchHit, SearchResults
     from nexus_desktop.services.fuzzy import SwitcherEntry
     from nexus_desktop.services.library import Library, LoadFailure
     from nexus_desktop.services.opening import OpenEvent
@@ -171,6 +177,11 @@ class MainWindow(QMainWindow):
         self._centre_layout.addWidget(self.find_bar)
         self.reader.attach(library.resource_path)
         self.search_panel.finish_setup()
+        from nexus_desktop.ui import find_bar, search_feature
+
+        self.install_actions("&Edit", find_bar.ACTIONS, owner=self.find_bar)
+        self.search = search_feature.SearchFeature(self)
+        self.install_actions("&Edit", search_feature.ACTIONS, owner=self.search)
         self.breadcrumb.setTextFormat(QtCore.Qt.TextFormat.RichText)
         # A title with no place to break must not widen the window: the path is clipped
         # (the whole of it is in the tooltip).
@@ -273,48 +284,47 @@ class MainWindow(QMainWindow):
         self.actions_by_name["zoom_in"].setText("A+")
 
     def _build_menus(self) -> None:
-        a = self.actions_by_name
-        bar = self.menuBar()
         self.menus: dict[str, QtWidgets.QMenu] = {}
-        for title, names in (
-            ("&File", ("add_pack", "remove_pack", "reload", None, "quit")),
-            ("&Edit", ("search", "find", "find_next")),
-            ("&View", ("zoom_in", "zoom_out", "zoom_reset", None, "dark_theme", None, "problems")),
-            ("&Go", ("back", "forward", None, "quick_open")),
-            ("&Help", ("about",)),
-        ):
-            menu = bar.addMenu(title)
-            self.menus[title.replace("&", "").lower()] = menu
-            for name in names:
-                if name is None:
-                    menu.addSeparator()
-                else:
-                    menu.addAction(a[name])
+        self._menu_sections: dict[str, str] = {}
+        self._place(ACTIONS, self.actions_by_name)
         self.actions_by_name["zoom_out"].setIconText("A−")
 
+    def menu_for(self, key: str) -> QtWidgets.QMenu:
+        """The menu ``key`` (see ``actions.MENUS``), made in its place on the bar if new."""
+        menu = self.menus.get(key)
+        if menu is not None:
+            return menu
+        order = [k for k, _title in MENUS]
+        menu = QtWidgets.QMenu(dict(MENUS).get(key, key.title()), self)
+        rank = order.index(key) if key in order else order.index("help") - 1
+        after = [self.menus[k] for k in order[rank + 1 :] if k in self.menus]
+        if after:
+            self.menuBar().insertMenu(after[0].menuAction(), menu)
+        else:
+            self.menuBar().addMenu(menu)
+        self.menus[key] = menu
+        return menu
+
+    def _place(
+        self,
+        specs: tuple[ActionSpec, ...],
+        actions: dict[str, QtGui.QAction],
+        default_menu: str = "",
+    ) -> None:
+        """Put each action in its menu; a separator wherever the section changes (a feature's
+        actions without a section are a section of their own)."""
+        for spec in specs:
+            key = spec.menu or default_menu
+            section = spec.section or f"feature:{specs[0].name}"
+            menu = self.menu_for(key)
+            if self._menu_sections.get(key, section) != section:
+                menu.addSeparator()
+            self._menu_sections[key] = section
+            menu.addAction(actions[spec.name])
+
     def _connect(self) -> None:
-        a = self.actions_by_name
-        a["add_pack"].triggered.connect(self._on_add_pack_triggered)
-        a["remove_pack"].triggered.connect(self._on_remove_pack_triggered)
-        a["reload"].triggered.connect(self.reload_packs)
-        a["quit"].triggered.connect(self.close)
-        a["back"].triggered.connect(self.go_back)
-        a["forward"].triggered.connect(self.go_forward)
-        a["zoom_in"].triggered.connect(lambda: self.set_zoom(self._zoom_step(+1)))
-        a["zoom_out"].triggered.connect(lambda: self.set_zoom(self._zoom_step(-1)))
-        a["zoom_reset"].triggered.connect(lambda: self.set_zoom(1.0))
-        a["dark_theme"].setChecked(self.theme.name == "dark")
-        a["dark_theme"].toggled.connect(self._on_dark_theme_toggled)
-        a["problems"].triggered.connect(self.show_problems)
-        a["search"].triggered.connect(self.search_panel.focus_field)
-        a["find"].triggered.connect(self.find_bar.open_bar)
-        a["find_next"].triggered.connect(self._on_find_next_triggered)
-        a["quick_open"].triggered.connect(self.show_quick_switcher)
-        self.search_panel.query_changed.connect(self._on_search_query_changed)
-        self.search_panel.hit_activated.connect(self._on_search_hit_activated)
-        self.search_panel.cleared.connect(self._on_search_cleared)
-        self.search_panel.results.currentRowChanged.connect(self._on_search_current_changed)
-        a["about"].triggered.connect(self.show_about)
+        self.actions_by_name["dark_theme"].setChecked(self.theme.name == "dark")
+        connect_handlers(self.actions_by_name, ACTIONS, self)
         self.tree.clicked.connect(self._on_tree_activated)
         self.tree.expanded.connect(self._on_tree_expanded)
         self.tree.collapsed.connect(self._on_tree_collapsed)
@@ -326,6 +336,11 @@ class MainWindow(QMainWindow):
         self.outline.itemActivated.connect(self._on_outline_item_clicked)
         self.breadcrumb.linkActivated.connect(self._on_breadcrumb_link_activated)
         self.cancel_button.clicked.connect(self.cancel_loading)
+
+    def background(self, work: Callable[[TaskContext], object], doing: str) -> BackgroundTask:
+        """A task for the thread pool, for this window's features: its results are dropped
+        once the window is gone, and a failure nobody handles is reported as "``doing``: …"."""
+        return _background(work, self, doing)
 
     # -- loading packs ---------------------------------------------------------------------------
     def load_sources(self, sources: list[PackSource]) -> None:
@@ -411,13 +426,11 @@ class MainWindow(QMainWindow):
             )
             self.progress.setRange(0, 0)  # busy until the first count arrives
         elif isinstance(event, ev.IndexReady):
-            self.search_ready.emit(event.pack_id)
             notice = event.report.notice
             if notice:
                 self._notices.append(notice)
                 status.showMessage(notice, 10000)
-            if self.search_panel.active:  # results may now include this pack
-                self._on_search_query_changed(self.search_panel.field.text())
+            self.search_ready.emit(event.pack_id)
         elif isinstance(event, ev.StepFailed):
             message = f"Could not build the {event.what} of {event.pack_name}: {event.message}"
             self._notices.append(message)
@@ -708,64 +721,13 @@ class MainWindow(QMainWindow):
         self.open_url(link)
 
     # -- search ----------------------------------------------------------------------------------
-    def _on_search_query_changed(self, text: str) -> None:
-        if self.search_service is None or not text.strip():
-            return
-        self._search_generation += 1
-        generation = self._search_generation
-        service, packs, study = self.search_service, self.library.packs, self.study
-
-        def titles(pack_id: str, article_id: str) -> tuple[str, str]:
-            article = self.library.article(ArticleRef(pack_id, article_id))
-            pack = self.library.pack(pack_id)
-            if article is None or pack is None:
-                return article_id, "not in an open pack"
-            crumbs = " › ".join(area.title for area in pack.area_of(article).breadcrumb())
-            return article.title, crumbs
-
-        def work(_ctx: TaskContext) -> SearchResults:
-            from nexus_desktop.services.study import search_everything
-
-            return search_everything(service, packs, study, text, titles, limit=30)  # type: ignore[no-any-return]
-
-        task = _background(work, self, "Search failed")
-        task.on_success(
-            lambda results: (
-                self._show_search_results(results)
-                if generation == self._search_generation
-                else None
-            )
-        )
-        task.start(self.pool)
-
-    def _show_search_results(self, results: SearchResults) -> None:
-        self.tree.hide()
-        self.search_panel.show_results(results)
-        for notice in results.notices:
-            self.statusBar().showMessage(notice, 10000)
-        self.search_results_shown.emit(results)
-
-    def _on_search_cleared(self) -> None:
-        self.tree.show()
-
-    def _on_search_current_changed(self, _row: int) -> None:
-        self.search_panel.results.scrollToItem(self.search_panel.results.currentItem())
-
-    def _on_search_hit_activated(self, hit: SearchHit, terms: list[str]) -> None:
-        from nexus_desktop.search.query import match_pattern
-
-        ref = ArticleRef(hit.pack, hit.id)
-        self._pending_highlight = (ref, match_pattern(terms))
+    def open_marking(self, ref: ArticleRef, pattern: str | None) -> None:
+        """Open ``ref`` with the matches of ``pattern`` marked (a search result)."""
+        self._pending_highlight = (ref, pattern)
         if ref == self.current:
             self.open_ref(ref, push=False, scroll=self.reader.verticalScrollBar().value())
         else:
             self.open_ref(ref)
-
-    def _on_find_next_triggered(self) -> None:
-        if self.find_bar.isVisible():
-            self.find_bar.find_next()
-        else:
-            self.find_bar.open_bar()
 
     def show_quick_switcher(self) -> QuickSwitcher:
         from nexus_desktop.ui.quick_switcher import QuickSwitcher
@@ -781,13 +743,22 @@ class MainWindow(QMainWindow):
         nearest = min(range(len(ZOOM_STEPS)), key=lambda i: abs(ZOOM_STEPS[i] - self.zoom))
         return ZOOM_STEPS[max(0, min(len(ZOOM_STEPS) - 1, nearest + direction))]
 
+    def zoom_in(self) -> None:
+        self.set_zoom(self._zoom_step(+1))
+
+    def zoom_out(self) -> None:
+        self.set_zoom(self._zoom_step(-1))
+
+    def zoom_reset(self) -> None:
+        self.set_zoom(1.0)
+
     def set_zoom(self, zoom: float) -> None:
         self.zoom = zoom
         self.settings.set("zoom", zoom)
         self._report_settings_problem()
         self._apply_theme()
 
-    def _on_dark_theme_toggled(self, dark: bool) -> None:
+    def set_dark_theme(self, dark: bool) -> None:
         self.theme = theme_named("dark" if dark else "light")
         self.settings.set("theme", self.theme.name)
         self._report_settings_problem()
@@ -828,7 +799,7 @@ class MainWindow(QMainWindow):
         QtGui.QDesktopServices.openUrl(QtCore.QUrl.fromLocalFile(str(Path(path).parent)))
 
     # -- packs ---------------------------------------------------------------------------------
-    def _on_add_pack_triggered(self) -> None:
+    def choose_pack_folder(self) -> None:
         folder = QtWidgets.QFileDialog.getExistingDirectory(self, "Add a folder of Markdown files")
         if folder:
             self.add_pack_folder(Path(folder))
@@ -856,7 +827,7 @@ class MainWindow(QMainWindow):
             return None
         return self.library.pack(str(key).split(":", 1)[0])
 
-    def _on_remove_pack_triggered(self) -> None:
+    def remove_selected_pack(self) -> None:
         pack = self.selected_pack()
         if pack is None or pack.builtin:
             QtWidgets.QMessageBox.information(
@@ -926,22 +897,18 @@ class MainWindow(QMainWindow):
 
     # -- features that declare their own actions ---------------------------------------------------
     def install_actions(
-        self, menu_title: str, specs: tuple[ActionSpec, ...]
+        self, menu_title: str, specs: tuple[ActionSpec, ...], owner: object = None
     ) -> tuple[QtWidgets.QMenu, dict[str, QtGui.QAction]]:
-        """A feature's actions in a menu of their own (before Help), shortcuts bound."""
+        """A feature's actions, shortcuts bound, each in the menu its spec names (else
+        ``menu_title``'s) and run by ``owner``'s method its spec names."""
         actions = build_actions(self, specs)
         bind_keys(actions, specs)
         key = menu_title.replace("&", "").lower()
-        menu = self.menus.get(key)
-        if menu is None:
-            menu = QtWidgets.QMenu(menu_title, self)
-            self.menuBar().insertMenu(self.menus["help"].menuAction(), menu)
-            self.menus[key] = menu
-        for action in actions.values():
-            menu.addAction(action)
-        menu.addSeparator()
+        self._place(specs, actions, key)
+        if owner is not None:
+            connect_handlers(actions, specs, owner)
         self.actions_by_name.update(actions)
-        return menu, actions
+        return self.menu_for(key), actions
 
     def attach_study(self, study: StudyService) -> None:
         """Add the study-record features once the database is open: the note beside the
