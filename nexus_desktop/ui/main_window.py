@@ -63,9 +63,17 @@ if TYPE_CHECKING:
     from nexus_desktop.services.search import SearchService
     from nexus_desktop.services.study import StudyService
     from nexus_desktop.services.tree import PackTree
+    from nexus_desktop.ui.bookmarks import BookmarksFeature
+    from nexus_desktop.ui.db import FutureRelay
     from nexus_desktop.ui.dialogs import ProblemsDialog
     from nexus_desktop.ui.find_bar import FindBar
+    from nexus_desktop.ui.highlights import HighlightsFeature
+    from nexus_desktop.ui.notes_panel import NotesPanel
+    from nexus_desktop.ui.progress import ProgressFeature
     from nexus_desktop.ui.quick_switcher import QuickSwitcher
+    from nexus_desktop.ui.search_feature import SearchFeature
+    from nexus_desktop.ui.start_page import StartPage
+    from nexus_desktop.ui.study_data import StudyDataFeature
     from nexus_desktop.ui.tasks import BackgroundTask, TaskContext
     from nexus_desktop.ui.tree_model import KnowledgeTreeModel
 
@@ -109,11 +117,22 @@ class MainWindow(QMainWindow):
         """Where to reopen an article (the progress feature knows, once it is attached)."""
         return None
 
+    # Set by ui.study_features once the study database is open:
+    relay: FutureRelay
+    notes: NotesPanel
+    bookmarks: BookmarksFeature
+    progress_feature: ProgressFeature
+    highlights: HighlightsFeature
+    start_page: StartPage
+    study_data: StudyDataFeature
+    side_panel: QSplitter
+
     # Set by attach():
     library: Library
     search_service: SearchService | None
     model: KnowledgeTreeModel
     find_bar: FindBar
+    search: SearchFeature
 
     def __init__(
         self,
@@ -911,139 +930,13 @@ class MainWindow(QMainWindow):
         return self.menu_for(key), actions
 
     def attach_study(self, study: StudyService) -> None:
-        """Add the study-record features once the database is open: the note beside the
-        reader, bookmarks. Failures of their jobs go to the status bar (and the log)."""
-        from nexus_desktop.ui import bookmarks
-        from nexus_desktop.ui.db import FutureRelay
-        from nexus_desktop.ui.notes_panel import NotesPanel
+        """Put the study-record features in place once the database is open (they wire
+        themselves: ``ui.study_features``)."""
+        from nexus_desktop.ui import study_features
 
         self.study = study
-        self.relay = FutureRelay(self, self.failures.report)
-        self.notes = NotesPanel(study, self.relay)
-        # Owned by the window from the start (PySide would otherwise delete it with `right`).
-        right = self.side_panel = QSplitter(QtCore.Qt.Orientation.Vertical, self)
-        right.setObjectName("sidePanel")
-        self.splitter.replaceWidget(self.splitter.indexOf(self.outline), right)
-        right.addWidget(self.outline)
-        right.addWidget(self.notes)
-        right.setSizes([300, 400])
-        if self.settings.get("splitter_state") is None:  # first start: room to write
-            left, centre, side = self.splitter.sizes()
-            self.splitter.setSizes([left, max(400, centre - 100), side + 100])
-        menu, actions = self.install_actions("&Bookmarks", bookmarks.ACTIONS)
-        self.toolbar.addSeparator()
-        self.toolbar.addAction(actions["bookmark"])
-
-        def title_of(ref: ArticleRef) -> str:
-            article = self.library.article(ref)
-            return article.title if article else ref.article_id
-
-        self.bookmarks = bookmarks.BookmarksFeature(
-            study, self.relay, menu, actions, self.open_ref, title_of
-        )
-        from nexus_desktop.ui import progress
-
-        _menu, progress_actions = self.install_actions("&Study", progress.ACTIONS)
-
-        def show_marks(completed: set[tuple[str, str]]) -> None:
-            self.model.set_completed(completed)
-            self.tree.viewport().update()
-
-        def digest_of(ref: ArticleRef) -> str:
-            article = self.library.article(ref)
-            return article.digest if article else ""
-
-        self.progress_feature = progress.ProgressFeature(
-            study, self.relay, self, progress_actions, show_marks, digest_of
-        )
-        self.model.changed_since_read = self.progress_feature.changed_since_read
-        self.resume_scroll = self.progress_feature.resume_scroll
-        self.leaving_article.connect(self.progress_feature.leave)
-        from nexus_desktop.ui import highlights
-
-        _menu, highlight_actions = self.install_actions("&Study", highlights.ACTIONS)
-        self.highlights = highlights.HighlightsFeature(
-            study, self.relay, self, highlight_actions, self._heading_at
-        )
-        self.article_shown.connect(self.highlights.show_article)
-        if self.current is not None:
-            self.highlights.show_article(self.current)
-
-        def list_passages() -> None:
-            feature = self.highlights
-            self.notes.set_passages(feature.records, set(feature.placed))
-
-        self.highlights.changed.connect(list_passages)
-        self.notes.passage_activated.connect(self._on_passage_activated)
-        from nexus_desktop.ui import start_page
-
-        _menu, start_actions = self.install_actions("&Go", start_page.ACTIONS)
-        self.start_page = start_page.StartPage(self, self.progress_feature, start_actions)
-        from nexus_desktop.ui import all_notes
-
-        _menu, notes_actions = self.install_actions("&Study", all_notes.ACTIONS)
-        notes_actions["all_notes"].triggered.connect(self.show_all_notes)
-        from nexus_desktop.ui import study_data
-
-        _menu, data_actions = self.install_actions("&Study", study_data.ACTIONS)
-
-        def reload_features() -> None:  # after a restore or an import
-            self.notes.reload()
-            self.bookmarks.refresh()
-            self.progress_feature.reload()
-
-        self.study_data = study_data.StudyDataFeature(
-            study, self.relay, self, data_actions, reload_features
-        )
-        for feature in (self.notes, self.bookmarks, self.progress_feature):
-            self.article_shown.connect(feature.show_article)
-            if self.current is not None:
-                feature.show_article(self.current)
-        for notice in study.status.notices:
-            self.statusBar().showMessage(notice, 30000)
+        study_features.install(self, study)
         self.study_attached.emit()
-
-    def show_all_notes(self) -> QtWidgets.QDialog | None:
-        """Every note and highlight, in every pack (Study → All Notes and Highlights)."""
-        from nexus_desktop.ui.all_notes import AllNotesDialog
-
-        if self.study is None:
-            return None
-        dialog = AllNotesDialog(self.study, self.relay, self.library, lambda: self.current, self)
-        dialog.open_requested.connect(self._open_at_passage)
-        dialog.show()
-        return dialog
-
-    def _open_at_passage(self, ref: ArticleRef, highlight_id: str) -> None:
-        if highlight_id:
-
-            def jump() -> None:
-                self.highlights.changed.disconnect(jump)
-                if self.current is not None and self.current.article_id == ref.article_id:
-                    self._on_passage_activated(highlight_id)
-
-            self.highlights.changed.connect(jump)
-        self.open_ref(ref)
-
-    def _heading_at(self, position: int) -> str:
-        """The anchor of the heading above a reader position ("" before the first)."""
-        block = self.reader.document().findBlock(position)
-        while block.isValid():
-            if block.blockFormat().headingLevel() > 0:
-                it = block.begin()
-                while not it.atEnd():
-                    names = it.fragment().charFormat().anchorNames()
-                    if names:
-                        return str(names[0])
-                    it += 1
-            block = block.previous()
-        return ""
-
-    def _on_passage_activated(self, highlight_id: str) -> None:
-        if not self.highlights.scroll_to(highlight_id):
-            self.statusBar().showMessage(
-                "That passage is no longer in the article; it is kept in your notes.", 8000
-            )
 
     def close_study(self) -> None:
         """Save the note being written, back up and close the database (at quit)."""

@@ -130,6 +130,20 @@ class ReaderView(QTextBrowser):
             self.verticalScrollBar().setValue(scroll or 0)
         self.part_changed.emit(number, count)
 
+    def heading_at(self, position: int) -> str:
+        """The anchor of the heading above a document position ("" before the first)."""
+        block = self.document().findBlock(position)
+        while block.isValid():
+            if block.blockFormat().headingLevel() > 0:
+                it = block.begin()
+                while not it.atEnd():
+                    names = it.fragment().charFormat().anchorNames()
+                    if names:
+                        return str(names[0])
+                    it += 1
+            block = block.previous()
+        return ""
+
     def go_to_anchor(self, anchor: str) -> None:
         """Scroll to a heading of the article, switching part if it is in another one."""
         part = self._part_of_anchor.get(anchor, self.part)

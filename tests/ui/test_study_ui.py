@@ -277,7 +277,9 @@ def test_all_notes_lists_filters_opens_deletes_with_undo_and_reattaches_orphans(
     select_text(window, "Back to")
     with qtbot.waitSignal(window.highlights.changed, timeout=5000):
         window.highlights.highlight_selection("green", "a green passage")
-    dialog = window.show_all_notes()
+    from nexus_desktop.ui.study_features import show_all_notes
+
+    dialog = show_all_notes(window)
     qtbot.addWidget(dialog)
     tree = dialog.tree
     qtbot.waitUntil(lambda: tree.topLevelItemCount() == 2, timeout=5000)

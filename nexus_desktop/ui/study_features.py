@@ -1,0 +1,130 @@
+"""The study-record features, put in place once the study database is open: the note beside
+the reader, bookmarks, reading progress, highlights, the start page, all notes, and the
+study-data commands. Each feature module declares its own actions and keeps its widgets; this
+module only introduces them to the window and to each other."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6 import QtCore
+from PySide6.QtWidgets import QDialog, QSplitter
+
+from nexus_desktop.services.refs import ArticleRef
+
+if TYPE_CHECKING:
+    from nexus_desktop.services.study import StudyService
+    from nexus_desktop.ui.main_window import MainWindow
+
+
+def install(window: MainWindow, study: StudyService) -> None:
+    """Build the study features into ``window`` (after ``window.attach``)."""
+    from nexus_desktop.ui import all_notes, bookmarks, highlights, progress, start_page
+    from nexus_desktop.ui import study_data as data
+    from nexus_desktop.ui.db import FutureRelay
+    from nexus_desktop.ui.notes_panel import NotesPanel
+
+    relay = window.relay = FutureRelay(window, window.failures.report)
+    notes = window.notes = NotesPanel(study, relay)
+    # Owned by the window from the start (PySide would otherwise delete it with `right`).
+    right = window.side_panel = QSplitter(QtCore.Qt.Orientation.Vertical, window)
+    right.setObjectName("sidePanel")
+    window.splitter.replaceWidget(window.splitter.indexOf(window.outline), right)
+    right.addWidget(window.outline)
+    right.addWidget(notes)
+    right.setSizes([300, 400])
+    if window.settings.get("splitter_state") is None:  # first start: room to write
+        left, centre, side = window.splitter.sizes()
+        window.splitter.setSizes([left, max(400, centre - 100), side + 100])
+
+    menu, actions = window.install_actions("&Bookmarks", bookmarks.ACTIONS)
+    window.toolbar.addSeparator()
+    window.toolbar.addAction(actions["bookmark"])
+
+    def title_of(ref: ArticleRef) -> str:
+        article = window.library.article(ref)
+        return article.title if article else ref.article_id
+
+    window.bookmarks = bookmarks.BookmarksFeature(
+        study, relay, menu, actions, window.open_ref, title_of
+    )
+
+    _menu, progress_actions = window.install_actions("&Study", progress.ACTIONS)
+
+    def show_marks(completed: set[tuple[str, str]]) -> None:
+        window.model.set_completed(completed)
+        window.tree.viewport().update()
+
+    def digest_of(ref: ArticleRef) -> str:
+        article = window.library.article(ref)
+        return article.digest if article else ""
+
+    reading = window.progress_feature = progress.ProgressFeature(
+        study, relay, window, progress_actions, show_marks, digest_of
+    )
+    window.model.changed_since_read = reading.changed_since_read
+    window.resume_scroll = reading.resume_scroll  # type: ignore[method-assign]
+    window.leaving_article.connect(reading.leave)
+
+    _menu, highlight_actions = window.install_actions("&Study", highlights.ACTIONS)
+    marks = window.highlights = highlights.HighlightsFeature(
+        study, relay, window, highlight_actions, window.reader.heading_at
+    )
+    window.article_shown.connect(marks.show_article)
+    if window.current is not None:
+        marks.show_article(window.current)
+    marks.changed.connect(lambda: notes.set_passages(marks.records, set(marks.placed)))
+    notes.passage_activated.connect(lambda highlight_id: show_passage(window, highlight_id))
+
+    _menu, start_actions = window.install_actions("&Go", start_page.ACTIONS)
+    window.start_page = start_page.StartPage(window, reading, start_actions)
+    _menu, notes_actions = window.install_actions("&Study", all_notes.ACTIONS)
+    notes_actions["all_notes"].triggered.connect(lambda: show_all_notes(window))
+
+    _menu, data_actions = window.install_actions("&Study", data.ACTIONS)
+
+    def reload_features() -> None:  # after a restore or an import
+        notes.reload()
+        window.bookmarks.refresh()
+        reading.reload()
+
+    window.study_data = data.StudyDataFeature(study, relay, window, data_actions, reload_features)
+    for feature in (notes, window.bookmarks, reading):
+        window.article_shown.connect(feature.show_article)
+        if window.current is not None:
+            feature.show_article(window.current)
+    for notice in study.status.notices:
+        window.statusBar().showMessage(notice, 30000)
+
+
+def show_all_notes(window: MainWindow) -> QDialog | None:
+    """Every note and highlight, in every pack (Study → All Notes and Highlights)."""
+    from nexus_desktop.ui.all_notes import AllNotesDialog
+
+    if window.study is None:
+        return None
+    dialog = AllNotesDialog(window.study, window.relay, window.library, lambda: window.current,
+                            window)  # fmt: skip
+    dialog.open_requested.connect(lambda ref, hid: open_at_passage(window, ref, hid))
+    dialog.show()
+    return dialog
+
+
+def open_at_passage(window: MainWindow, ref: ArticleRef, highlight_id: str) -> None:
+    """Open ``ref`` and, once its highlights are painted, scroll to ``highlight_id``."""
+    if highlight_id:
+
+        def jump() -> None:
+            window.highlights.changed.disconnect(jump)
+            if window.current is not None and window.current.article_id == ref.article_id:
+                show_passage(window, highlight_id)
+
+        window.highlights.changed.connect(jump)
+    window.open_ref(ref)
+
+
+def show_passage(window: MainWindow, highlight_id: str) -> None:
+    if not window.highlights.scroll_to(highlight_id):
+        window.statusBar().showMessage(
+            "That passage is no longer in the article; it is kept in your notes.", 8000
+        )
