@@ -6,7 +6,7 @@ readable, exportable, and re-attachable to the article now open."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import Signal
@@ -27,6 +27,17 @@ ACTIONS = (
 )  # fmt: skip
 RECORD_ROLE = QtCore.Qt.ItemDataRole.UserRole + 1
 ORPHANED = "Orphaned (no longer in an open pack)"
+SHOWN = 400  # rows made at a time: a filter over 10,000 notes stays quick
+FILTER_DELAY_MS = 120  # typing in the filter refills once the learner pauses
+
+
+class _Row(NamedTuple):
+    kind: str  # "note" or "passage"
+    record: Any
+    group: str
+    title: str
+    text: str
+    folded: str  # text.casefold(), for the filter
 
 
 class AllNotesDialog(QDialog):
@@ -74,14 +85,20 @@ class AllNotesDialog(QDialog):
         close = QtWidgets.QPushButton("Close")
         buttons.addWidget(close)
         layout = QtWidgets.QVBoxLayout(self)
+        self.summary = QtWidgets.QLabel()
+        self.summary.setObjectName("allNotesSummary")
         layout.addLayout(bar)
         layout.addWidget(self.tree, 1)
+        layout.addWidget(self.summary)
         layout.addLayout(buttons)
         self.undo_button.setEnabled(False)
         writable = not study.read_only
         self.delete_button.setEnabled(writable)
         self.attach_button.setEnabled(writable)
-        self.filter.textChanged.connect(self._fill)
+        self._rows: list[_Row] = []
+        self._timer = QtCore.QTimer(self, singleShot=True, interval=FILTER_DELAY_MS)
+        self._timer.timeout.connect(self._fill)
+        self.filter.textChanged.connect(self._timer.start)
         self.colour.currentIndexChanged.connect(self._fill)
         self.pack.currentIndexChanged.connect(self._fill)
         self.tree.itemActivated.connect(self._on_item_activated)
@@ -108,6 +125,7 @@ class AllNotesDialog(QDialog):
             if chosen in packs:
                 self.pack.setCurrentText(chosen)
             self.pack.blockSignals(False)
+            self._rows = self._make_rows()
             self._fill()
 
         self.relay.when_done(self.study.notes(), loaded)
@@ -123,52 +141,70 @@ class AllNotesDialog(QDialog):
         area = " › ".join(a.title for a in pack.area_of(article).breadcrumb())
         return area, article.title
 
+    def _make_rows(self) -> list[_Row]:
+        """Every note and passage with its place and text, worked out once per load."""
+        rows = []
+        for kind, records in (("note", self.notes), ("passage", self.passages)):
+            for record in records:
+                note = kind == "note"
+                text = record.body if note else f"“{record.exact}” {record.note}".strip()
+                group, title = self._where(record.pack_id, record.article_id)
+                rows.append(_Row(kind, record, group, title, text, text.casefold()))
+        return rows
+
     def _fill(self) -> None:
+        """Show the rows that pass the filters (at most ``SHOWN``), grouped by area."""
+        from nexus_desktop.ui.highlights import COLOURS
+
+        self._timer.stop()
         needle = self.filter.text().strip().casefold()
         colour = self.colour.currentText()
         pack = self.pack.currentText()
+        every_pack = pack in ("", "Every pack")
+        matching = [
+            row for row in self._rows
+            if (every_pack or row.record.pack_id == pack)
+            and (colour == "Any colour" or (colour == "Notes only") == (row.kind == "note"))
+            and (colour in ("Any colour", "Notes only") or row.record.colour == colour)
+            and (not needle or needle in row.folded)
+        ]  # fmt: skip
+        self.tree.setUpdatesEnabled(False)
         self.tree.clear()
         groups: dict[str, QtWidgets.QTreeWidgetItem] = {}
-        rows: list[tuple[str, str, str, object]] = []
-        if colour in ("Any colour", "Notes only"):
-            rows += [("note", n.pack_id, n.article_id, n) for n in self.notes]
-        if colour != "Notes only":
-            rows += [("passage", p.pack_id, p.article_id, p) for p in self.passages
-                     if colour == "Any colour" or p.colour == colour]  # fmt: skip
-        for kind, pack_id, article_id, record in rows:
-            if pack not in ("", "Every pack") and pack_id != pack:
-                continue
-            text = (
-                record.body  # type: ignore[attr-defined]
-                if kind == "note"
-                else f"“{record.exact}” {record.note}".strip()  # type: ignore[attr-defined]
-            )
-            if needle and needle not in text.casefold():
-                continue
-            group, title = self._where(pack_id, article_id)
-            parent = groups.get(group)
+        for row in matching[:SHOWN]:
+            parent = groups.get(row.group)
             if parent is None:
-                parent = groups[group] = QtWidgets.QTreeWidgetItem([group, ""])
+                parent = groups[row.group] = QtWidgets.QTreeWidgetItem([row.group, ""])
                 font = parent.font(0)
                 font.setBold(True)
                 parent.setFont(0, font)
                 self.tree.addTopLevelItem(parent)
-            shown = " ".join(text.split())
-            label = ("✎ " if kind == "note" else "▍ ") + (
-                shown[:240] + ("…" if len(shown) > 240 else "")
+            shown = " ".join(row.text[:400].split())
+            label = ("✎ " if row.kind == "note" else "▍ ") + (
+                shown[:240] + ("…" if len(shown) > 240 or len(row.text) > 400 else "")
             )
-            item = QtWidgets.QTreeWidgetItem([label, title])
-            item.setToolTip(0, text[:2000])
-            item.setData(0, RECORD_ROLE, (kind, record))
-            if kind == "passage":
-                from nexus_desktop.ui.highlights import COLOURS
-
-                item.setBackground(
-                    0, QtGui.QColor(COLOURS.get(record.colour, COLOURS["yellow"])[0])
-                )  # type: ignore[attr-defined]
+            item = QtWidgets.QTreeWidgetItem([label, row.title])
+            item.setToolTip(0, row.text[:2000])
+            item.setData(0, RECORD_ROLE, (row.kind, row.record))
+            if row.kind == "passage":
+                background = COLOURS.get(row.record.colour, COLOURS["yellow"])[0]
+                item.setBackground(0, QtGui.QColor(background))
                 item.setForeground(0, QtGui.QColor("#111827"))
             parent.addChild(item)
         self.tree.expandAll()
+        self.tree.setUpdatesEnabled(True)
+        total = len(self._rows)
+        if len(matching) > SHOWN:
+            self.summary.setText(
+                f"Showing {SHOWN:,} of {len(matching):,} — type in the filter to narrow them."
+            )
+        elif total:
+            self.summary.setText(f"{len(matching):,} of {total:,} shown.")
+        else:
+            self.summary.setText(
+                "No notes or highlights yet: select text in an article and press Ctrl+Shift+H "
+                "to highlight it, or write in the note panel."
+            )
 
     def selected(self) -> tuple[str, object] | None:
         item = self.tree.currentItem()

@@ -291,9 +291,11 @@ def test_all_notes_lists_filters_opens_deletes_with_undo_and_reattaches_orphans(
         "▍ “Back to”"
     )
     dialog.colour.setCurrentText("Any colour")
-    dialog.filter.setText("caching")
-    assert tree.topLevelItemCount() == 1
+    dialog.filter.setText("caching")  # refilled once typing pauses
+    qtbot.waitUntil(lambda: tree.topLevelItemCount() == 1, timeout=5000)
+    assert "1 of 3 shown" in dialog.summary.text()
     dialog.filter.setText("")
+    qtbot.waitUntil(lambda: tree.topLevelItemCount() == 2, timeout=5000)
     # Open a passage: the reader goes to the article.
     passage = next(
         tree.topLevelItem(i).child(j)
@@ -325,6 +327,27 @@ def test_all_notes_lists_filters_opens_deletes_with_undo_and_reattaches_orphans(
     dialog.undo_button.click()
     qtbot.waitUntil(lambda: study.note("sample", "basics/first").result() is not None,
                     timeout=5000)  # fmt: skip
+
+
+def test_all_notes_shows_a_few_hundred_rows_at_a_time_of_thousands(
+    qtbot: QtBot, make_window: WindowFactory, sample_pack: Path
+) -> None:
+    from nexus_desktop.ui import all_notes
+    from nexus_desktop.ui.study_features import show_all_notes
+
+    window = make_window(sample_pack)
+    futures = [window.study.save_note("sample", f"gone/{i}", f"Note {i} on retries")
+               for i in range(all_notes.SHOWN + 50)]  # fmt: skip
+    futures[-1].result()
+    dialog = show_all_notes(window)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.summary.text() != "", timeout=5000)
+    shown = sum(dialog.tree.topLevelItem(i).childCount()
+                for i in range(dialog.tree.topLevelItemCount()))  # fmt: skip
+    assert shown == all_notes.SHOWN
+    assert dialog.summary.text().startswith(f"Showing {all_notes.SHOWN} of 450")
+    dialog.filter.setText("note 42 on")
+    qtbot.waitUntil(lambda: dialog.summary.text() == "1 of 450 shown.", timeout=5000)
 
 
 def test_the_start_page_offers_continue_and_next_up(
