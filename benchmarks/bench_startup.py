@@ -1,11 +1,12 @@
 """Launch-to-visible-window: the app with the built-in content vs a bare PySide6 window.
 
 Each run is a fresh Python process, timed from just before it starts until it reports that its
-window has been painted (the app: also that the first article is on screen). Baseline: a bare
-QMainWindow with a QTreeView and a QTextBrowser. Each round runs both, in random order; this
-machine's speed drifts by tens of percent within seconds, so the figure judged against the
-target (at most 1.3) is the median of the per-round ratios, which compares runs made moments
-apart. The ratio of the two medians prints too.
+window has been painted (the app: also that the first article is on screen, that the study
+database is open — it opens after the first paint — and that a search is answered). Baseline:
+a bare QMainWindow with a QTreeView and a QTextBrowser. Each round runs both, in random order;
+this machine's speed drifts by tens of percent within seconds, so the figure judged against
+the target (at most 1.2) is the median of the per-round ratios, which compares runs made
+moments apart. The ratio of the two medians prints too.
 """
 
 from __future__ import annotations
@@ -46,9 +47,10 @@ def mark(name):
     if name not in done:
         done.add(name)
         w.grab(); print(name, flush=True)
-    if {"article", "search"} <= done:
+    if {"article", "search", "study"} <= done:
         app.quit()
 w.article_shown.connect(lambda _ref: mark("article"))
+w.study_attached.connect(lambda: mark("study"))  # the database opens after the first paint
 def search(_pack_id):
     results = w.search_service.search("celery retry", w.library.packs)
     assert results.hits, results
@@ -83,6 +85,7 @@ def main(runs: int = 31) -> dict[str, float]:
     visible: list[float] = []
     article: list[float] = []
     search: list[float] = []
+    study: list[float] = []
     time_process(BARE)  # warm the file cache for both
     # Each app run is a first launch that writes its data (settings, the search index) to a
     # fresh folder: in memory where possible, so that no disk write-back lands in a later run.
@@ -99,12 +102,14 @@ def main(runs: int = 31) -> dict[str, float]:
             visible.append(marks["visible"])
             article.append(marks["article"])
             search.append(marks["search"])
+            study.append(marks["study"])
     paired = median([app / base for app, base in zip(visible, bare, strict=True)])
     result = {
         "bare_visible": median(bare),
         "app_visible": median(visible),
         "app_article": median(article),
         "app_search": median(search),
+        "app_study": median(study),
         "ratio_paired": paired,
     }
     print(f"startup ({runs} rounds, both in random order each round; medians)")
@@ -112,10 +117,11 @@ def main(runs: int = 31) -> dict[str, float]:
     ratio = result["app_visible"] / result["bare_visible"]
     print(f"  Nexus Desktop window visible               {ms(result['app_visible'])}"
           f"  ratio of medians {ratio:.2f}x")  # fmt: skip
-    print(f"    median of per-round ratios               {paired:.2f}x (target <= 1.3x)")
+    print(f"    median of per-round ratios               {paired:.2f}x (target <= 1.2x)")
     ratio_article = result["app_article"] / result["bare_visible"]
     print(f"  Nexus Desktop first article on screen      {ms(result['app_article'])}"
           f"  ratio {ratio_article:.2f}x")  # fmt: skip
+    print(f"  study database open (notes, progress)      {ms(result['app_study'])}")
     print(f"  first search answered (built-in hub)       {ms(result['app_search'])}"
           "  (target: within a second of launch)")  # fmt: skip
     return result

@@ -148,3 +148,15 @@ def test_every_action_names_real_keys_and_icons(spec) -> None:  # type: ignore[n
     if spec.icon:
         for suffix in ("", "@2x"):
             assert (resources_dir() / "icons" / f"{spec.icon}{suffix}.png").is_file()
+
+
+def test_pyside_decides_which_modules_use_it_by_name_not_by_reading_their_source() -> None:
+    import sys
+    import types
+
+    import nexus_desktop.ui
+
+    feature = sys.modules["shibokensupport.feature"]
+    unread = types.ModuleType("somewhere_else")  # no source file: reading it would fail
+    assert feature._mod_uses_pyside(unread) is False
+    assert feature._mod_uses_pyside(nexus_desktop.ui) is True
