@@ -27,6 +27,9 @@ class ActionSpec(NamedTuple):
     menu: str = ""  # the menu it goes in (a key of MENUS); "" for the one given at install
     section: str = ""  # actions of one section are kept together, separated from the next
     handler: str = ""  # the method of the feature that owns it, run when it is triggered
+    # A checkable action's handler is given the new state when the user triggers it; with
+    # follows_state, on every change of state (also one made by code, e.g. at start).
+    follows_state: bool = False
 
 
 # The menu bar, in order: a feature's actions go in the menu its specs name.
@@ -62,7 +65,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("zoom_reset", "&Reset Zoom", ("Ctrl+0",), "", "Normal text size (Ctrl+0)",
                menu="view", section="zoom", handler="zoom_reset"),
     ActionSpec("dark_theme", "&Dark Theme", ("Ctrl+Shift+D",), "", "Switch light/dark",
-               checkable=True, menu="view", section="theme", handler="set_dark_theme"),
+               checkable=True, menu="view", section="theme", handler="set_dark_theme",
+               follows_state=True),
     ActionSpec("problems", "Content &Problems…", (), "problems",
                "Problems found in the open content packs", menu="view", section="problems",
                handler="show_problems"),
@@ -127,7 +131,9 @@ def connect_handlers(
         if not spec.handler:
             continue
         handler = getattr(owner, spec.handler)
-        if spec.checkable:
+        if spec.follows_state:
             actions[spec.name].toggled.connect(handler)
+        elif spec.checkable:
+            actions[spec.name].triggered.connect(handler)
         else:
             actions[spec.name].triggered.connect(lambda _checked=False, run=handler: run())

@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 
 ACTIONS = (
     ActionSpec("all_notes", "&All Notes and Highlights…", ("Ctrl+Shift+A",), "",
-               "Everything you have written and highlighted, in every pack"),
+               "Everything you have written and highlighted, in every pack", menu="study",
+               section="all_notes"),
 )  # fmt: skip
 RECORD_ROLE = QtCore.Qt.ItemDataRole.UserRole + 1
 ORPHANED = "Orphaned (no longer in an open pack)"

@@ -24,9 +24,11 @@ if TYPE_CHECKING:
 
 ACTIONS = (
     ActionSpec("highlight", "&Highlight Selection", ("Ctrl+Shift+H",), "",
-               "Highlight the selected passage (Ctrl+Shift+H)"),
+               "Highlight the selected passage (Ctrl+Shift+H)", menu="study", section="passages",
+               handler="highlight_in_yellow"),
     ActionSpec("passage_note", "Add &Note to Selection…", ("Ctrl+Shift+N",), "",
-               "Write a note on the selected passage (Ctrl+Shift+N)"),
+               "Write a note on the selected passage (Ctrl+Shift+N)", menu="study",
+               section="passages", handler="note_on_selection"),
 )  # fmt: skip
 COLOURS = {  # name -> (light theme, dark theme)
     "yellow": ("#fde68a", "#7c5e10"),
@@ -57,8 +59,6 @@ class HighlightsFeature(QObject):
         self.records: list[HighlightRecord] = []
         self.placed: dict[str, Located] = {}  # highlight id -> where it is in the reader now
         self._removed: list[str] = []
-        actions["highlight"].triggered.connect(lambda: self.highlight_selection("yellow"))
-        actions["passage_note"].triggered.connect(self.note_on_selection)
         for action in actions.values():
             action.setEnabled(not study.read_only)
         self.reader.setContextMenuPolicy(QtCore.Qt.ContextMenuPolicy.CustomContextMenu)
@@ -160,6 +160,9 @@ class HighlightsFeature(QObject):
         index = max(0, bisect.bisect_right(positions, position) - 1)
         block_offset, block_position = starts[index]
         return block_offset + position - block_position
+
+    def highlight_in_yellow(self) -> None:
+        self.highlight_selection("yellow")
 
     def highlight_selection(self, colour: str, note: str = "") -> None:
         ref = self.current

@@ -26,7 +26,8 @@ if TYPE_CHECKING:
 
 ACTIONS = (
     ActionSpec("completed", "Mark Article as &Completed", ("Ctrl+E",), "",
-               "Mark this article as completed, or not (Ctrl+E)", checkable=True),
+               "Mark this article as completed, or not (Ctrl+E)", checkable=True,
+               menu="study", section="progress", handler="toggle_completed"),
 )  # fmt: skip
 TICK_MS = 5_000
 IDLE_SECONDS = 90  # no key, mouse or wheel for this long: not reading
@@ -64,7 +65,6 @@ class ProgressFeature(QObject):
         self._last_input = time.monotonic()
         self._offered = False
         self.toggle.setEnabled(not study.read_only)
-        self.toggle.triggered.connect(self._on_toggle_triggered)
         self._timer = QTimer(self)
         self._timer.setInterval(TICK_MS)
         self._timer.timeout.connect(self._on_tick)
@@ -186,7 +186,7 @@ class ProgressFeature(QObject):
                 "This article has changed since you completed it: worth reading again.", 10000
             )
 
-    def _on_toggle_triggered(self, checked: bool) -> None:
+    def toggle_completed(self, checked: bool) -> None:
         ref = self.current
         if ref is None or self.study.read_only:
             self._update_toggle()

@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 
 ACTIONS = (
     ActionSpec("start_page", "&Start Page", ("Alt+Home",), "",
-               "Continue where you left off, and what to read next (Alt+Home)"),
+               "Continue where you left off, and what to read next (Alt+Home)", menu="go",
+               section="start", handler="show"),
 )  # fmt: skip
 
 
@@ -33,7 +34,6 @@ class StartPage(QObject):
         self.window = window
         self.progress = progress
         self.showing = False
-        actions["start_page"].triggered.connect(self.show)
         progress.updated.connect(self._on_progress_updated)
         window.article_shown.connect(self._on_article_shown)
 

@@ -25,16 +25,22 @@ if TYPE_CHECKING:
 
 ACTIONS = (
     ActionSpec("backup_now", "&Back Up Study Data Now", (), "",
-               "Copy your notes, bookmarks and progress to a backup"),
+               "Copy your notes, bookmarks and progress to a backup", menu="study",
+               section="data", handler="backup_now"),
     ActionSpec("restore_backup", "&Restore a Backup…", (), "",
-               "Go back to a backup (your current data is backed up first)"),
-    ActionSpec("check_data", "C&heck Study Data", (), "", "Check the study database for damage"),
+               "Go back to a backup (your current data is backed up first)", menu="study",
+               section="data", handler="restore_backup"),
+    ActionSpec("check_data", "C&heck Study Data", (), "", "Check the study database for damage",
+               menu="study", section="data", handler="check"),
     ActionSpec("export_data", "&Export Study Data…", (), "",
-               "All your notes, bookmarks and progress as one JSON file"),
+               "All your notes, bookmarks and progress as one JSON file", menu="study",
+               section="data", handler="export_data"),
     ActionSpec("import_data", "&Import Study Data…", (), "",
-               "Merge a JSON export into your study data"),
+               "Merge a JSON export into your study data", menu="study", section="data",
+               handler="import_data"),
     ActionSpec("export_notes", "Export &Notes as Markdown…", (), "",
-               "One Markdown file per article with a note, for any editor"),
+               "One Markdown file per article with a note, for any editor", menu="study",
+               section="data", handler="export_notes"),
 )  # fmt: skip
 BACKUP_EVERY_MS = 3 * 60 * 60 * 1000
 
@@ -53,16 +59,6 @@ class StudyDataFeature(QObject):
         self.relay = relay
         self.window = window
         self.reload_features = reload_features
-        handlers = {
-            "backup_now": self.backup_now,
-            "restore_backup": self.restore_backup,
-            "check_data": self.check,
-            "export_data": self.export_data,
-            "import_data": self.import_data,
-            "export_notes": self.export_notes,
-        }
-        for name, handler in handlers.items():
-            actions[name].triggered.connect(handler)
         for name in ("backup_now", "restore_backup", "import_data"):
             actions[name].setEnabled(not study.read_only)
         self._timer = QTimer(self)

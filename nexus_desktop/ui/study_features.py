@@ -1,7 +1,8 @@
 """The study-record features, put in place once the study database is open: the note beside
 the reader, bookmarks, reading progress, highlights, the start page, all notes, and the
-study-data commands. Each feature module declares its own actions and keeps its widgets; this
-module only introduces them to the window and to each other."""
+study-data commands. Each feature module declares its own actions (menu, section, shortcut,
+handler) and keeps its widgets; this module only introduces them to the window and to each
+other."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from PySide6 import QtCore
 from PySide6.QtWidgets import QDialog, QSplitter
 
 from nexus_desktop.services.refs import ArticleRef
+from nexus_desktop.ui.actions import connect_handlers
 
 if TYPE_CHECKING:
     from nexus_desktop.services.study import StudyService
@@ -62,6 +64,7 @@ def install(window: MainWindow, study: StudyService) -> None:
     reading = window.progress_feature = progress.ProgressFeature(
         study, relay, window, progress_actions, show_marks, digest_of
     )
+    connect_handlers(progress_actions, progress.ACTIONS, reading)
     window.model.changed_since_read = reading.changed_since_read
     window.resume_scroll = reading.resume_scroll  # type: ignore[method-assign]
     window.leaving_article.connect(reading.leave)
@@ -70,6 +73,7 @@ def install(window: MainWindow, study: StudyService) -> None:
     marks = window.highlights = highlights.HighlightsFeature(
         study, relay, window, highlight_actions, window.reader.heading_at
     )
+    connect_handlers(highlight_actions, highlights.ACTIONS, marks)
     window.article_shown.connect(marks.show_article)
     if window.current is not None:
         marks.show_article(window.current)
@@ -78,6 +82,7 @@ def install(window: MainWindow, study: StudyService) -> None:
 
     _menu, start_actions = window.install_actions("&Go", start_page.ACTIONS)
     window.start_page = start_page.StartPage(window, reading, start_actions)
+    connect_handlers(start_actions, start_page.ACTIONS, window.start_page)
     _menu, notes_actions = window.install_actions("&Study", all_notes.ACTIONS)
     notes_actions["all_notes"].triggered.connect(lambda: show_all_notes(window))
 
@@ -89,6 +94,7 @@ def install(window: MainWindow, study: StudyService) -> None:
         reading.reload()
 
     window.study_data = data.StudyDataFeature(study, relay, window, data_actions, reload_features)
+    connect_handlers(data_actions, data.ACTIONS, window.study_data)
     for feature in (notes, window.bookmarks, reading):
         window.article_shown.connect(feature.show_article)
         if window.current is not None:
