@@ -11,6 +11,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import bench_hostile  # noqa: E402
 import bench_load  # noqa: E402
+import bench_quiz  # noqa: E402
 import bench_render  # noqa: E402
 import bench_search  # noqa: E402
 import bench_startup  # noqa: E402
@@ -25,6 +26,7 @@ if __name__ == "__main__":
         bench_search,
         bench_hostile,
         bench_study,
+        bench_quiz,
     ):
         module.main()
         print()

@@ -1,7 +1,9 @@
-"""The command line: launch the app, or work headlessly (``validate``, ``search``).
+"""The command line: launch the app, or work headlessly (``validate``, ``search``, ``data``,
+``notes``, ``quiz``).
 
 ``nexus-desktop [--data-dir DIR] [--content DIR]...`` opens the window;
-``nexus-desktop validate DIR`` checks a content pack and exits non-zero on errors.
+``nexus-desktop validate DIR`` checks a content pack and exits non-zero on errors;
+``nexus-desktop quiz due|rebuild-schedule|export-anki`` works with the quiz questions.
 """
 
 from __future__ import annotations
@@ -15,9 +17,11 @@ from typing import TYPE_CHECKING
 from nexus_desktop import __version__
 
 if TYPE_CHECKING:
+    from nexus_desktop.knowledge.model import Pack
     from nexus_desktop.paths import AppPaths
+    from nexus_desktop.services.quiz import QuizService
 
-SUBCOMMANDS = ("validate", "search", "data", "notes")
+SUBCOMMANDS = ("validate", "search", "data", "notes", "quiz")
 
 
 def _gui_parser() -> argparse.ArgumentParser:
@@ -182,6 +186,166 @@ def search(argv: Sequence[str]) -> int:
     return 0
 
 
+def _quiz_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="nexus-desktop quiz",
+        description="The quiz questions: what is due, the schedules, an Anki deck. Without "
+        "--pack: the built-in hub and your registered packs.",
+    )
+    parser.add_argument("--data-dir", metavar="DIR", help="as for the app")
+    commands = parser.add_subparsers(dest="command", required=True)
+    due = commands.add_parser("due", help="how many questions are due now, in all and per area")
+    due.add_argument("--json", action="store_true", help="print the counts as JSON")
+    rebuild = commands.add_parser(
+        "rebuild-schedule", help="recompute every question's schedule from the review log"
+    )
+    export = commands.add_parser("export-anki", help="write the questions as an Anki deck")
+    export.add_argument("file", type=Path, metavar="OUT.apkg", help="the .apkg file to write")
+    export.add_argument(
+        "--area",
+        metavar="AREA",
+        help="only this area and those below it: its path (technologies/django), title "
+        "(Django) or deck path (Technologies::Django)",
+    )
+    for command in (due, rebuild, export):
+        command.add_argument(
+            "--pack",
+            metavar="DIR",
+            action="append",
+            default=[],
+            help="only this content pack (may be repeated)",
+        )
+        command.add_argument(
+            "--data-dir", metavar="DIR", dest="sub_data_dir", help="as for the app"
+        )
+    return parser
+
+
+def _quiz_packs(paths: AppPaths, folders: list[str], *, read_only: bool) -> list[Pack] | None:
+    """The packs a quiz command works on: ``folders`` (None, said on stderr, when one cannot
+    be opened), or the built-in hub and the registered packs (those that cannot be opened are
+    left out, said on stderr). Quiz files are parsed without the deep checks."""
+    from nexus_desktop.core.cancel import Cancelled
+    from nexus_desktop.knowledge.loader import PackError, load_pack
+
+    chosen = [(Path(p), False) for p in folders] or open_pack_folders(paths, read_only=read_only)
+    packs = []
+    for folder, builtin in chosen:
+        try:
+            packs.append(load_pack(folder, builtin=builtin))
+        except (PackError, OSError, Cancelled) as exc:
+            print(f"nexus-desktop: {exc}", file=sys.stderr)
+            if folders:
+                return None
+    return packs
+
+
+def quiz(argv: Sequence[str]) -> int:
+    """``nexus-desktop quiz due|rebuild-schedule|export-anki``."""
+    from nexus_desktop.paths import app_paths
+
+    args = _quiz_parser().parse_args(argv)
+    paths = app_paths(args.sub_data_dir or args.data_dir)
+    read_only = _prepare_data_dir(paths)
+    packs = _quiz_packs(paths, args.pack, read_only=read_only is not None)
+    if packs is None:
+        return 2
+    if args.command == "export-anki":
+        return _quiz_export_anki(packs, args.file, args.area)
+    from nexus_desktop.cli_data import _open
+    from nexus_desktop.services.quiz import QuizError, QuizService
+    from nexus_desktop.storage.database import DatabaseError
+
+    try:
+        study = _open(args.sub_data_dir or args.data_dir)
+    except DatabaseError as exc:
+        print(f"nexus-desktop: {exc}", file=sys.stderr)
+        return 2
+    service = QuizService.for_study(study, lambda: packs)
+    try:
+        if args.command == "due":
+            _print_due(service, as_json=args.json)
+        else:
+            summary = service.rebuild_schedule().result()
+            moved = (
+                _plural(summary.due_changed, "due date") if summary.due_changed else "no due date"
+            )
+            print(
+                f"rebuilt the schedules of {_plural(summary.cards, 'question')} from "
+                f"{_plural(summary.reviews, 'review')}; {moved} changed"
+            )
+    except (QuizError, DatabaseError, OSError) as exc:
+        print(f"nexus-desktop: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        study.close()
+    return 0
+
+
+def _print_due(service: QuizService, *, as_json: bool) -> None:
+    import json
+
+    catalogue = service.catalogue()
+    counts = service.due_counts().result()
+    areas = [(key, counts.by_area[key]) for key in catalogue.area_titles if key in counts.by_area]
+    if as_json:
+        document = {
+            "at": counts.at_ms,
+            "total": counts.total,
+            "seen": counts.seen,
+            "new": counts.new,
+            "changed": counts.changed,
+            "packs": [
+                {"pack": pack, "name": name, "due": counts.by_pack.get(pack, 0)}
+                for pack, name in catalogue.pack_names.items()
+            ],
+            "areas": [
+                {
+                    "pack": pack,
+                    "area": area,
+                    "title": " › ".join(catalogue.area_titles[(pack, area)]),
+                    "due": due,
+                }
+                for (pack, area), due in areas
+            ],
+        }
+        print(json.dumps(document, indent=2, ensure_ascii=False))
+        return
+    print(
+        f"{_plural(counts.total, 'question')} due ({counts.seen} answered before, "
+        f"{counts.new} new)"
+        + (f"; {counts.changed} changed since answered" if counts.changed else "")
+    )
+    for pack, name in catalogue.pack_names.items():
+        if counts.by_pack.get(pack):
+            print(f"  {name}: {counts.by_pack[pack]}")
+            for (area_pack, area), due in areas:
+                if area_pack == pack:
+                    titles = catalogue.area_titles[(pack, area)]
+                    print(f"  {'  ' * len(titles)}{titles[-1]}: {due}")
+
+
+def _quiz_export_anki(packs: list[Pack], out: Path, area: str | None) -> int:
+    from nexus_desktop.services.anki_export import export_anki
+
+    try:
+        summary = export_anki(packs, out, area=area)
+    except (ValueError, OSError) as exc:
+        print(f"nexus-desktop: {exc}", file=sys.stderr)
+        return 1
+    for problem in summary.problems:
+        print(problem, file=sys.stderr)
+    print(
+        f"wrote {summary.path}: {_plural(summary.notes, 'note')} in "
+        f"{_plural(summary.decks, 'deck')}; {summary.skipped} skipped"
+    )
+    return 0
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
 def prepare_gui_start(data_dir: str | None = None) -> AppPaths:
     """The first steps of a GUI start, before the Qt binding is imported; returns the folders.
 
@@ -246,6 +410,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return validate(args_list[1:])
     if args_list and args_list[0] == "search":
         return search(args_list[1:])
+    if args_list and args_list[0] == "quiz":
+        return quiz(args_list[1:])
     if args_list and args_list[0] in ("data", "notes"):
         from nexus_desktop import cli_data
 

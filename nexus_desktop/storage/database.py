@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 DB_NAME = "nexus.sqlite3"
 # The newest migration (a test checks it against Alembic's head): a database already there is
 # opened without importing Alembic at all.
-HEAD_REVISION = "0003"
+HEAD_REVISION = "0004"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 5000
 _BACKUP_NAME = re.compile(r"^nexus-(\d{8}-\d{6})(?:-(\w+))?\.sqlite3$")

@@ -111,5 +111,38 @@ class ReviewLog(Base):
     rating: Mapped[int] = mapped_column(Integer, nullable=False)
     response_ms: Mapped[int] = mapped_column(Integer, nullable=False)
     correct: Mapped[int] = mapped_column(Integer, nullable=False)
+    # The question as it was asked (study.quiz.question_hash; "" when unknown).
+    question_hash: Mapped[str] = mapped_column(
+        String, nullable=False, default="", server_default=""
+    )
+    # When the card was due at the time of this review (NULL for its first review): tells the
+    # reviews of due cards (retention) apart without replaying the log.
+    due_at: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
-    __table_args__ = (Index("ix_review_question", "pack_id", "question_id", "reviewed_at"),)
+    __table_args__ = (
+        Index("ix_review_question", "pack_id", "question_id", "reviewed_at"),
+        Index("ix_review_time", "reviewed_at"),
+    )
+
+
+class Card(Base):
+    """One question's schedule: derived data, a cache of what replaying its reviews gives
+    (rebuilt from ``review_log`` at will, never exported). Keyed by pack id + question id."""
+
+    __tablename__ = "cards"
+
+    pack_id: Mapped[str] = mapped_column(String, primary_key=True)
+    question_id: Mapped[str] = mapped_column(String, primary_key=True)
+    due_ms: Mapped[int] = mapped_column(Integer, nullable=False)
+    stability: Mapped[float] = mapped_column(Float, nullable=False)
+    difficulty: Mapped[float] = mapped_column(Float, nullable=False)
+    state: Mapped[str] = mapped_column(String, nullable=False)  # Learning, Review, Relearning
+    step: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    last_review_ms: Mapped[int] = mapped_column(Integer, nullable=False)
+    reps: Mapped[int] = mapped_column(Integer, nullable=False)
+    lapses: Mapped[int] = mapped_column(Integer, nullable=False)
+    question_hash: Mapped[str] = mapped_column(String, nullable=False, default="")
+    changed: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    updated_at: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    __table_args__ = (Index("ix_cards_due", "due_ms"),)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 import uuid
 from dataclasses import dataclass
+from typing import NamedTuple
 
 
 def new_id() -> str:
@@ -95,3 +96,65 @@ class DatabaseStatus:
     path: str
     read_only: bool = False
     notices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewRecord:
+    """One row of the review log (append-only): a quiz question answered. ``due_at`` is when
+    the card was due at the time (``None`` for its first review); ``question_hash`` identifies
+    the question as it was asked."""
+
+    id: str
+    pack_id: str
+    question_id: str
+    reviewed_at: int
+    rating: int  # 1 Again, 2 Hard, 3 Good, 4 Easy
+    response_ms: int
+    correct: bool
+    question_hash: str = ""
+    due_at: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CardRecord:
+    """One question's schedule as cached (derived from the review log; see study.schedule's
+    ``CardState``, which has the same fields but ``updated_at``)."""
+
+    pack_id: str
+    question_id: str
+    due_ms: int
+    stability: float
+    difficulty: float
+    state: str
+    step: int | None
+    last_review_ms: int
+    reps: int
+    lapses: int
+    question_hash: str = ""
+    changed: bool = False
+    updated_at: int = 0
+
+
+class CardDue(NamedTuple):
+    """What counting due cards needs of a cached card (a light tuple: counting reads ten
+    thousand of them)."""
+
+    pack_id: str
+    question_id: str
+    due_ms: int
+    last_review_ms: int
+    question_hash: str
+    changed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewTotals:
+    """The reviews of one question in a period: how many, how many of them came when the card
+    was due (``due_reviews``) and how many of those were right, and the time spent."""
+
+    pack_id: str
+    question_id: str
+    reviews: int
+    due_reviews: int
+    due_correct: int
+    response_ms: int
