@@ -27,7 +27,7 @@ from nexus_desktop.core.cancel import CancelToken, ProgressFn, check
 from nexus_desktop.core.filelock import FileLock, LockUnavailableError
 from nexus_desktop.knowledge.files import read_limited
 from nexus_desktop.knowledge.loader import read_article_text
-from nexus_desktop.knowledge.model import Article, Pack
+from nexus_desktop.knowledge.model import Article, ArticleId, Pack
 from nexus_desktop.search.analysis import spelling_analyzer, technical_analyzer
 
 SCHEMA_VERSION = 6
@@ -107,6 +107,42 @@ def article_document(pack: Pack, article: Article, text: str, digest: str) -> di
         "breadcrumb": " › ".join(crumbs),
         "digest": digest,
     }
+
+
+QUESTION_BOOST = 0.5  # a question ranks below an article that matches as well
+
+
+def question_documents(pack: Pack, article: Article, path: Path) -> list[dict[str, Any]]:
+    """The quiz questions of one article as documents (``kind`` "question"). What is indexed
+    is what the learner sees before answering: the prompt and the choices, never the answer
+    or the explanation. Opening one goes to the article; ``key`` names the question."""
+    from nexus_desktop.knowledge.quiz import parse_quiz_file
+
+    questions, _problems = parse_quiz_file(path, article.id)
+    crumbs = " › ".join(a.title for a in pack.area_of(article).breadcrumb())
+    documents = []
+    for question in questions:
+        prompt = plain_text(question.prompt)
+        body = "\n".join([prompt, *(plain_text(c) for c in question.choices)])
+        short = " ".join(prompt.split())
+        documents.append({
+            "key": f"question:{article.id}#{question.id}",
+            "id": article.id,
+            "pack": pack.id,
+            "kind": "question",
+            "title": short[:120] + ("…" if len(short) > 120 else ""),
+            "body": body,
+            "tags": ",".join(article.tags),
+            "level": article.level or "",
+            "path": path.relative_to(pack.root).as_posix(),
+            "breadcrumb": f"{crumbs} › {article.title}" if crumbs else article.title,
+            "_boost": QUESTION_BOOST,
+        })  # fmt: skip
+    return documents
+
+
+def _quiz_key(article_id: str) -> str:
+    return f"quiz:{article_id}"  # a quiz file's entry in the manifest
 
 
 class IndexBusyError(Exception):
@@ -390,11 +426,18 @@ class PackIndex:
     def _articles(self) -> list[Article]:
         return [a for a in self.pack.articles.values() if not a.is_index]
 
+    def _quizzes(self) -> dict[ArticleId, Path]:
+        """Quiz files by article id (those beside an indexed article)."""
+        articles = self.pack.articles
+        return {aid: path for aid, path in self.pack.quiz_files.items()
+                if aid in articles and not articles[aid].is_index}  # fmt: skip
+
     def _plan(self) -> tuple[dict[str, tuple[str, str]], bool]:
-        """The manifest, and whether any article was added, removed or touched since."""
+        """The manifest, and whether any article or quiz file was added, removed or touched."""
         known = self._read_manifest()
         articles = self._articles()
-        if set(known) != {a.id for a in articles}:
+        quizzes = self._quizzes()
+        if set(known) != {a.id for a in articles} | {_quiz_key(a) for a in quizzes}:
             return known, True
         for article in articles:
             try:
@@ -402,6 +445,13 @@ class PackIndex:
             except OSError:
                 continue
             if f"{info.st_mtime_ns}:{info.st_size}:{article.title}" != known[article.id][1]:
+                return known, True
+        for article_id, path in quizzes.items():
+            try:
+                info = path.stat()
+            except OSError:
+                continue
+            if f"{info.st_mtime_ns}:{info.st_size}" != known[_quiz_key(article_id)][1]:
                 return known, True
         return known, False
 
@@ -458,7 +508,7 @@ class PackIndex:
         articles = self._articles()
         current = {a.id for a in articles}
         writer = index.writer(limitmb=128)
-        added = changed = unchanged = restamped = 0
+        added = changed = unchanged = restamped = quiz_changes = 0
         manifest = dict(known)
         try:
             for done, article in enumerate(articles):
@@ -494,14 +544,23 @@ class PackIndex:
                 else:
                     changed += 1
             removed = 0
-            for article_id in set(known) - current:
-                writer.delete_by_term("key", f"article:{article_id}")
-                manifest.pop(article_id, None)
-                removed += 1
+            quizzes = self._quizzes()
+            for key in set(known) - current - {_quiz_key(a) for a in quizzes}:
+                if key.startswith("quiz:"):
+                    _delete_questions(writer, key.removeprefix("quiz:"))
+                    quiz_changes += 1
+                    restamped += 1
+                else:
+                    writer.delete_by_term("key", f"article:{key}")
+                    removed += 1
+                manifest.pop(key, None)
+            stamps, rewritten = self._apply_quizzes(writer, quizzes, known, manifest, cancel)
+            restamped += stamps
+            quiz_changes += rewritten
         except BaseException:
             writer.cancel()
             raise
-        if added or changed or removed:
+        if added or changed or removed or quiz_changes:
             writer.commit(mergetype=_merge_into_largest)
             self._searcher = None
         else:
@@ -511,6 +570,45 @@ class PackIndex:
         if progress is not None:
             progress(len(articles), len(articles), self.pack.name)
         return IndexReport(added, changed, removed, unchanged)
+
+    def _apply_quizzes(
+        self,
+        writer: Any,
+        quizzes: dict[ArticleId, Path],
+        known: dict[str, tuple[str, str]],
+        manifest: dict[str, tuple[str, str]],
+        cancel: CancelToken | None,
+    ) -> tuple[int, int]:
+        """Re-index the questions of each quiz file that changed: how many files have a new
+        stamp, and how many were re-indexed."""
+        stamps = rewritten = 0
+        for article_id, path in quizzes.items():
+            check(cancel, self.pack.name)
+            key = _quiz_key(article_id)
+            old_digest, old_stamp = known.get(key, (None, None))
+            try:
+                info = path.stat()
+                stamp = f"{info.st_mtime_ns}:{info.st_size}"
+                if stamp == old_stamp:
+                    continue
+                digest = hashlib.sha1(read_limited(path)).hexdigest()
+            except OSError:
+                continue
+            manifest[key] = (digest, stamp)
+            stamps += 1
+            if digest == old_digest:
+                continue
+            _delete_questions(writer, article_id)
+            for document in question_documents(self.pack, self.pack.articles[article_id], path):
+                writer.update_document(**document)
+            rewritten += 1
+        return stamps, rewritten
+
+
+def _delete_questions(writer: Any, article_id: str) -> None:
+    from whoosh.query import And, Term
+
+    writer.delete_by_query(And([Term("kind", "question"), Term("id", article_id)]))
 
 
 def _merge_into_largest(writer: Any, segments: list[Any]) -> list[Any]:

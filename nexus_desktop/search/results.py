@@ -15,7 +15,8 @@ class SearchHit:
     score: float
     snippet_html: str  # matched terms in <b>…</b>, everything else escaped
     snippet_text: str  # the same with [matched] terms, for terminals and JSON
-    kind: str = "article"
+    kind: str = "article"  # or "question", "note", "passage"
+    question: str = ""  # a question's id (kind "question")
 
 
 @dataclass(slots=True)

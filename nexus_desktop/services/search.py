@@ -127,7 +127,8 @@ class SearchService:
         for match_all in (True, False):
             matching = 0
             for pack in ready:
-                found, total = self._search_pack(pack, query, limit, match_all, results)
+                found, total = self._search_pack(pack, query, limit + QUESTION_SLACK, match_all,
+                                                 results)  # fmt: skip
                 matching += total
                 for fields in found:
                     key = (pack.id, str(fields.get("key")))
@@ -139,6 +140,9 @@ class SearchService:
             if len(merged) >= min(limit, FEW_RESULTS):
                 break
         top = sorted(merged.values(), key=lambda item: float(item[1]["score"]), reverse=True)  # type: ignore[arg-type]
+        # Quiz questions never push the best articles down: they follow the first few.
+        leading = [item for item in top if item[1].get("kind") != "question"][:ARTICLES_FIRST]
+        top = leading + [item for item in top if not any(item is lead for lead in leading)]
         for pack, fields in top[:limit]:
             body = str(fields.get("body", ""))
             fields["snippet_html"], fields["snippet_text"] = make_snippet(body, results.terms)
@@ -216,6 +220,10 @@ class SearchService:
         return None
 
 
+ARTICLES_FIRST = 3  # articles shown before any quiz question
+QUESTION_SLACK = 10  # more hits asked of each index, so questions never crowd articles out
+
+
 def _hit(pack: Pack, fields: dict[str, object]) -> SearchHit:
     rel = str(fields.get("path", ""))
     return SearchHit(
@@ -228,6 +236,9 @@ def _hit(pack: Pack, fields: dict[str, object]) -> SearchHit:
         snippet_html=str(fields.get("snippet_html", "")),
         snippet_text=str(fields.get("snippet_text", "")),
         kind=str(fields.get("kind", "article")),
+        question=str(fields.get("key", "")).partition("#")[2]
+        if fields.get("kind") == "question"
+        else "",
     )
 
 

@@ -185,7 +185,7 @@ class SearchPanel(QWidget):
 def _hit_html(hit: SearchHit) -> str:
     import html
 
-    mark = "✎ " if hit.kind in ("note", "passage") else ""
+    mark = {"note": "✎ ", "passage": "✎ ", "question": "? Quiz: "}.get(hit.kind, "")
     return (
         f"<b>{mark}{html.escape(_breakable(hit.title))}</b><br>"
         f"<span style='font-size:small'><i>{html.escape(hit.breadcrumb)}</i></span><br>"

@@ -227,3 +227,39 @@ def test_readers_take_no_lock_and_writers_wait_for_each_other(tmp_path: Path) ->
             index_module.LOCK_WAIT_SECONDS = original
         assert changed.searcher().doc_count() == 3  # still reads the last committed version
     assert PackIndex(tmp_path / "cache", load_pack(root)).update().added == 1
+
+
+def test_quiz_questions_are_found_by_their_prompt_never_their_answer(tmp_path: Path) -> None:
+    root = make_pack(tmp_path / "p")
+    write(root, "a/orm.md", "---\ntitle: ORM\n---\n# ORM\n\n## Joins\n\nUse select_related.\n")
+    write(root, "a/orm.quiz.yaml", (
+        "- id: orm-1\n  type: single\n  prompt: Which call follows a foreign key in one query?\n"
+        "  choices: [select_related, prefetch_related]\n  answer: select_related\n"
+        "  explanation: It joins the zanzibar table.\n  source: a/orm#joins\n"
+    ))  # fmt: skip
+    service = SearchService(tmp_path / "cache")
+    service.index_pack(load_pack(root))
+    hits = service.search("foreign key query", [load_pack(root)]).hits
+    question = next(h for h in hits if h.kind == "question")
+    assert (question.id, question.question) == ("a/orm", "orm-1")
+    assert question.title.startswith("Which call follows a foreign key")
+    assert question.breadcrumb.endswith("ORM")
+    assert service.search("zanzibar", [load_pack(root)]).hits == []  # explanations unsearched
+    # an article that matches as well ranks first
+    assert [h.kind for h in service.search("select_related", [load_pack(root)]).hits] == [
+        "article",
+        "question",
+    ]
+    # a changed quiz file is re-indexed; a removed one takes its questions away
+    write(root, "a/orm.quiz.yaml", (
+        "- id: orm-2\n  type: true-false\n  prompt: QuerySets are lazy evaluators.\n"
+        "  answer: true\n  explanation: Yes.\n  source: a/orm#joins\n"
+    ))  # fmt: skip
+    report = service.index_pack(load_pack(root))
+    assert (report.added, report.changed, report.removed) == (0, 0, 0)  # articles only
+    assert [h.question for h in service.search("lazy evaluators", [load_pack(root)]).hits] == [
+        "orm-2"
+    ]
+    (root / "a" / "orm.quiz.yaml").unlink()
+    service.index_pack(load_pack(root))
+    assert service.search("lazy evaluators", [load_pack(root)]).hits == []
