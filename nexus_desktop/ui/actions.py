@@ -39,6 +39,7 @@ MENUS: tuple[tuple[str, str], ...] = (
     ("view", "&View"),
     ("go", "&Go"),
     ("study", "&Study"),
+    ("quiz", "&Quiz"),
     ("bookmarks", "&Bookmarks"),
     ("help", "&Help"),
 )

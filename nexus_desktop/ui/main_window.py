@@ -60,6 +60,7 @@ if TYPE_CHECKING:
     from nexus_desktop.services.fuzzy import SwitcherEntry
     from nexus_desktop.services.library import Library, LoadFailure
     from nexus_desktop.services.opening import OpenEvent
+    from nexus_desktop.services.quiz import QuizService
     from nexus_desktop.services.search import SearchService
     from nexus_desktop.services.study import StudyService
     from nexus_desktop.services.tree import PackTree
@@ -71,6 +72,7 @@ if TYPE_CHECKING:
     from nexus_desktop.ui.notes_panel import NotesPanel
     from nexus_desktop.ui.progress import ProgressFeature
     from nexus_desktop.ui.quick_switcher import QuickSwitcher
+    from nexus_desktop.ui.quiz_due import QuizDue
     from nexus_desktop.ui.search_feature import SearchFeature
     from nexus_desktop.ui.start_page import StartPage
     from nexus_desktop.ui.study_data import StudyDataFeature
@@ -126,6 +128,8 @@ class MainWindow(QMainWindow):
     start_page: StartPage
     study_data: StudyDataFeature
     side_panel: QSplitter
+    quiz: QuizService
+    quiz_due: QuizDue
 
     # Set by attach():
     library: Library

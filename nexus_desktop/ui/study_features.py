@@ -86,6 +86,8 @@ def install(window: MainWindow, study: StudyService) -> None:
     _menu, notes_actions = window.install_actions("&Study", all_notes.ACTIONS)
     notes_actions["all_notes"].triggered.connect(lambda: show_all_notes(window))
 
+    install_quiz(window, study)
+
     _menu, data_actions = window.install_actions("&Study", data.ACTIONS)
 
     def reload_features() -> None:  # after a restore or an import
@@ -101,6 +103,20 @@ def install(window: MainWindow, study: StudyService) -> None:
             feature.show_article(window.current)
     for notice in study.status.notices:
         window.statusBar().showMessage(notice, 30000)
+
+
+def install_quiz(window: MainWindow, study: StudyService) -> None:
+    """The quiz over the open packs' questions, in the same database, and its due counts."""
+    from nexus_desktop.services.quiz import QuizService
+    from nexus_desktop.ui.quiz_due import QuizDue
+
+    def open_packs() -> list[object]:  # validated packs give their checked questions
+        library = window.library
+        return [library.loaded(pack.id) or pack for pack in library.packs]
+
+    window.quiz = QuizService.for_study(study, open_packs)  # type: ignore[arg-type]
+    window.quiz_due = QuizDue(window, window.quiz)
+    window.quiz_due.refresh()
 
 
 def show_all_notes(window: MainWindow) -> QDialog | None:

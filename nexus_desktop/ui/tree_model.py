@@ -37,6 +37,7 @@ class KnowledgeTreeModel(QAbstractItemModel):
         self._shown: dict[int, int] = {}  # id(node) -> how many of its children the view has
         self._completed: set[tuple[str, str]] = set()
         self._counts: dict[str, tuple[int, int]] = {}  # node key -> (completed, articles)
+        self._due: dict[str, int] = {}  # node key -> quiz questions due
         # Whether a completed article has changed since (set by the progress feature).
         self.changed_since_read: Callable[[ArticleRef], bool] = lambda _ref: False
         flag = QtCore.Qt.ItemFlag
@@ -70,6 +71,11 @@ class KnowledgeTreeModel(QAbstractItemModel):
         The view repaints itself (the labels change, not the rows)."""
         self._completed = completed
         self._count()
+
+    def set_due(self, due: dict[str, int]) -> None:
+        """Quiz questions due per node key (an area's count includes its sub-areas'), shown
+        beside the titles. The view repaints itself."""
+        self._due = due
 
     def _count(self) -> None:
         from nexus_desktop.services.tree import completion_counts
@@ -178,14 +184,14 @@ class KnowledgeTreeModel(QAbstractItemModel):
             if node.kind == "article":
                 ref = node.ref
                 done = ref is not None and (ref.pack_id, ref.article_id) in self._completed
-                if not done:
-                    return node.title
-                changed = ref is not None and self.changed_since_read(ref)
-                return (
-                    f"✓ {node.title}  (changed since you read it)" if changed else f"✓ {node.title}"
-                )
+                label = node.title
+                if done:
+                    changed = ref is not None and self.changed_since_read(ref)
+                    label = f"✓ {label}  (changed since you read it)" if changed else f"✓ {label}"
+                return self._with_due(label, node.key)
             done_count, total = self._counts.get(node.key, (0, 0))
-            return f"{node.title}  ({done_count}/{total})" if done_count else node.title
+            label = f"{node.title}  ({done_count}/{total})" if done_count else node.title
+            return self._with_due(label, node.key)
         if role == roles.TOOLTIP:
             return node.tooltip or None
         if role == roles.DECORATION:
@@ -195,6 +201,10 @@ class KnowledgeTreeModel(QAbstractItemModel):
         if role == roles.TREE_KEY:
             return node.key
         return None
+
+    def _with_due(self, label: str, key: str) -> str:
+        due = self._due.get(key, 0)
+        return f"{label}  · {due} due" if due else label
 
     def flags(self, index: _Index) -> QtCore.Qt.ItemFlag:
         return self._flags if index.isValid() else self._no_flags
