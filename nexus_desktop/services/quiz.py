@@ -368,6 +368,19 @@ class QuizService:
             self._catalogue, self._catalogue_of = catalogue, identity
         return catalogue
 
+    def cached_catalogue(self) -> Catalogue | None:
+        """The catalogue if it has been read for the packs open now, else None (never reads
+        quiz files: safe on the UI thread)."""
+        packs = list(self._packs())
+        with self._lock:
+            if self._catalogue is None or len(packs) != len(self._catalogue_of):
+                return None
+            same = all(
+                a is entry and va == bool(getattr(entry, "validated", False))
+                for (a, va), entry in zip(self._catalogue_of, packs, strict=True)
+            )
+            return self._catalogue if same else None
+
     def invalidate(self) -> None:
         """Forget the catalogue (a pack's files changed on disk)."""
         with self._lock:

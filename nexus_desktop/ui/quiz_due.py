@@ -5,9 +5,12 @@ thread."""
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
+
+from nexus_desktop.ui import roles
 
 if TYPE_CHECKING:
     from nexus_desktop.services.quiz import DueCounts, QuizService
@@ -28,6 +31,7 @@ class QuizDue(QObject):
         self._timer.timeout.connect(self.refresh)
         self._timer.start()
         window.packs_loaded.connect(self._on_packs_loaded)
+        window.article_shown.connect(lambda _ref: self.mark_outline())
 
     def _on_packs_loaded(self) -> None:
         """New or changed packs: flag changed questions, then count again."""
@@ -62,4 +66,42 @@ class QuizDue(QObject):
         keys.update({f"{pack}:": n for pack, n in counts.by_pack.items()})
         self.window.model.set_due(keys)
         self.window.tree.viewport().update()
+        self.mark_outline()
         self.counts_changed.emit(counts)
+
+    def mark_outline(self) -> None:
+        """Beside each heading of the article on screen: how many questions it answers (and
+        how many of them are due), once the questions have been read."""
+        from nexus_desktop.ui.main_window import ANCHOR_ROLE
+
+        window, catalogue = self.window, self.quiz.cached_catalogue()
+        ref = window.current
+        if catalogue is None or ref is None:
+            return
+        asked = Counter(
+            item.anchor
+            for item in catalogue.items.values()
+            if (item.pack_id, item.source_article) == (ref.pack_id, ref.article_id)
+        )
+        due = self.counts.by_section if self.counts is not None else {}
+        # Walked by index: a QTreeWidgetItemIterator kept alive past outline.clear() can free
+        # a row twice (a crash seen in PySide6 6.11).
+        stack = [window.outline.topLevelItem(i) for i in range(window.outline.topLevelItemCount())]
+        while stack:
+            item = stack.pop()
+            stack.extend(item.child(i) for i in range(item.childCount()))
+            heading = item.data(0, roles.OUTLINE_HEADING) or item.text(0)
+            item.setData(0, roles.OUTLINE_HEADING, heading)
+            anchor = item.data(0, ANCHOR_ROLE)
+            questions = asked.get(anchor, 0)
+            due_here = due.get((ref.pack_id, ref.article_id, anchor), 0)
+            if questions:
+                mark = f"{questions} Q, {due_here} due" if due_here else f"{questions} Q"
+                item.setText(0, f"{heading}  · {mark}")
+                item.setToolTip(0, f"{heading}\n{questions} quiz question"
+                                   f"{'s' if questions != 1 else ''} on this section"
+                                   f"{f', {due_here} due' if due_here else ''}"
+                                   " (right-click to quiz yourself on it)")  # fmt: skip
+            else:
+                item.setText(0, heading)
+                item.setToolTip(0, heading)

@@ -15,3 +15,4 @@ USER = 0x0100  # Qt.ItemDataRole.UserRole
 # The knowledge tree's own roles (ui/tree_model.py)
 TREE_REF = USER + 1  # the ArticleRef an item opens, if any
 TREE_KEY = USER + 2  # the node's stable key ("pack:area/article"), for the expand state
+OUTLINE_HEADING = USER + 3  # an outline item's heading, without any mark added beside it

@@ -46,3 +46,21 @@ def test_due_questions_show_beside_their_area_and_article(
     article = model.index_for_key("sample:basics/second")
     assert article.data() == "Second article  · 1 due"
     assert model.index_for_key("sample:basics/first").data() == "First article"
+
+
+def test_the_outline_says_which_sections_have_questions(
+    qtbot: QtBot, make_window: WindowFactory, sample_pack: Path
+) -> None:
+    from tests.ui.test_study_ui import open_article
+
+    write(sample_pack, "basics/second.quiz.yaml", QUIZ)
+    window = make_window(sample_pack)
+    qtbot.waitUntil(lambda: window.quiz_due.counts is not None, timeout=10_000)
+    open_article(qtbot, window, "basics/second")
+    qtbot.waitUntil(lambda: window.outline.topLevelItemCount() > 0, timeout=5000)
+    item = window.outline.topLevelItem(0)
+    assert item.text(0) == "Details  · 2 Q"
+    assert "2 quiz questions on this section" in item.toolTip(0)
+    open_article(qtbot, window, "basics/first")  # no quiz: plain headings
+    assert all(" · " not in window.outline.topLevelItem(i).text(0)
+               for i in range(window.outline.topLevelItemCount()))  # fmt: skip
