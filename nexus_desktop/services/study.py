@@ -122,6 +122,17 @@ class StudyService:
 
         return self._submit(lambda s: repo.toggle_bookmark(s, pack_id, article_id, anchor, title))
 
+    def rename_bookmark(self, bookmark_id: str, title: str) -> Future[None]:
+        from nexus_desktop.storage import repositories as repo
+
+        return self._submit(lambda s: repo.rename_bookmark(s, bookmark_id, title))
+
+    def move_bookmark(self, bookmark_id: str, position: float) -> Future[None]:
+        """Give a bookmark a new place in the order (the list is sorted by position)."""
+        from nexus_desktop.storage import repositories as repo
+
+        return self._submit(lambda s: repo.move_bookmark(s, bookmark_id, position))
+
     def delete_bookmark(self, bookmark_id: str) -> Future[None]:
         from nexus_desktop.storage import repositories as repo
 

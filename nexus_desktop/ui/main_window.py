@@ -53,7 +53,7 @@ if TYPE_CHECKING:
 
     from PySide6.QtCore import QModelIndex, QUrl
     from PySide6.QtGui import QCloseEvent, QPaintEvent
-    from PySide6.QtWidgets import QTreeWidgetItem
+    from PySide6.QtWidgets import QTabWidget, QTreeWidgetItem
 
     from nexus_desktop.knowledge.model import Pack
     from nexus_desktop.render.markdown import Heading, RenderedArticle
@@ -111,6 +111,7 @@ class MainWindow(QMainWindow):
     study_attached = Signal()  # the study database is open and its features are in place
     leaving_article = Signal(object, int)  # ArticleRef and its scroll, before another opens
     forwarded = Signal(list)  # folders handed over by a later launch on this data folder
+    pack_removed = Signal(str)  # the pack id
 
     study: StudyService | None = None  # set by attach_study() once the database is open
 
@@ -128,6 +129,7 @@ class MainWindow(QMainWindow):
     start_page: StartPage
     study_data: StudyDataFeature
     side_panel: QSplitter
+    side_tabs: QTabWidget
     quiz: QuizService
     quiz_due: QuizDue
 
@@ -882,6 +884,7 @@ class MainWindow(QMainWindow):
             self.history_pos = -1
             self._open_initial_article()
         self._refresh_tree()
+        self.pack_removed.emit(pack.id)
 
     # -- state -------------------------------------------------------------------------------
     def _restore_window_state(self) -> None:

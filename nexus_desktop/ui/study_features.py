@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6 import QtCore
-from PySide6.QtWidgets import QDialog, QSplitter
+from PySide6.QtWidgets import QDialog, QSplitter, QTabWidget
 
 from nexus_desktop.services.refs import ArticleRef
 from nexus_desktop.ui.actions import connect_handlers
@@ -32,7 +32,12 @@ def install(window: MainWindow, study: StudyService) -> None:
     right = window.side_panel = QSplitter(QtCore.Qt.Orientation.Vertical, window)
     right.setObjectName("sidePanel")
     window.splitter.replaceWidget(window.splitter.indexOf(window.outline), right)
-    right.addWidget(window.outline)
+    tabs = window.side_tabs = QTabWidget()
+    tabs.setDocumentMode(True)
+    tabs.setObjectName("sideTabs")
+    window.outline.setHeaderHidden(True)  # the tab says what it is
+    tabs.addTab(window.outline, "On this page")
+    right.addWidget(tabs)
     right.addWidget(notes)
     right.setSizes([300, 400])
     if window.settings.get("splitter_state") is None:  # first start: room to write
@@ -48,8 +53,13 @@ def install(window: MainWindow, study: StudyService) -> None:
         return article.title if article else ref.article_id
 
     window.bookmarks = bookmarks.BookmarksFeature(
-        study, relay, menu, actions, window.open_ref, title_of
-    )
+        study, relay, menu, actions, window.open_ref, title_of,
+        current_heading=lambda: bookmarks.heading_in_view(window.reader, window.outline),
+        area_of=bookmarks.area_finder(window.library),
+    )  # fmt: skip
+    tabs.addTab(window.bookmarks.panel, "Bookmarks")
+    window.packs_loaded.connect(window.bookmarks.regroup)
+    window.pack_removed.connect(window.bookmarks.regroup)
 
     _menu, progress_actions = window.install_actions("&Study", progress.ACTIONS)
 
