@@ -15,12 +15,14 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from nexus_desktop.services.text import plural
 from nexus_desktop.storage.records import (
     BookmarkRecord,
     DatabaseStatus,
     HighlightRecord,
     NoteRecord,
     ProgressRecord,
+    ReviewRecord,
     now_ms,
 )
 
@@ -31,7 +33,7 @@ T = TypeVar("T")
 
 DB_FILE = "nexus.sqlite3"
 EXPORT_FORMAT = "nexus-desktop-study"
-EXPORT_VERSION = 1
+EXPORT_VERSION = 2  # 2: the quiz's review log ("reviews"); version 1 documents still import
 MAX_IMPORT_BYTES = 64 * 1024 * 1024
 MAX_TEXT = 1_000_000  # characters in one note or title
 _ID = re.compile(r"^[0-9a-f]{32}$")
@@ -263,6 +265,8 @@ class StudyService:
                 "bookmarks": [asdict(b) for b in repo.bookmarks(s, include_deleted=True)],
                 "progress": [asdict(p) for p in repo.all_progress(s)],
                 "highlights": [asdict(h) for h in repo.highlights(s, include_deleted=True)],
+                # append-only: the schedules are derived from it (not exported)
+                "reviews": [asdict(r) for r in repo.reviews(s)],
             }
 
         return self._submit(job)
@@ -271,11 +275,24 @@ class StudyService:
         """Validate ``document`` completely, then apply it in one transaction: merged record by
         record (the newer ``updated_at`` wins) or, with ``replace``, instead of everything."""
         records = parse_export(document)
+        reviews = parse_reviews(document)
         from nexus_desktop.storage import repositories as repo
 
         if self.read_only:
             raise StudyError("The study database is read-only: nothing was imported.")
-        return self._submit(lambda s: repo.import_records(s, records, replace=replace))
+
+        def job(s: Any) -> str:
+            summary = repo.import_records(s, records, replace=replace)
+            if reviews is None:
+                return summary
+            if replace:
+                repo.clear_review_log(s)
+            added = repo.insert_reviews(s, reviews)
+            replay_cards(s, {(r.pack_id, r.question_id) for r in reviews} if not replace else None)
+            return f"{summary}; {plural(added, 'quiz answer')} added to the review log"
+
+        self.backup("before-import")  # queued first: what was there can always be restored
+        return self._submit(job)
 
 
 def parse_export(document: Any) -> dict[str, list[dict[str, Any]]]:
@@ -339,6 +356,65 @@ def parse_export(document: Any) -> dict[str, list[dict[str, Any]]]:
             checked.append(record)
         out[kind] = checked
     return out
+
+
+REVIEW_SHAPE: dict[str, tuple[type, ...]] = {
+    "id": (str,), "pack_id": (str,), "question_id": (str,), "reviewed_at": (int,),
+    "rating": (int,), "response_ms": (int,), "correct": (bool,), "question_hash": (str,),
+    "due_at": (int, type(None)),
+}  # fmt: skip
+
+
+def parse_reviews(document: dict[str, Any]) -> list[ReviewRecord] | None:
+    """The review log of an export (None when it has none: a version 1 document), checked
+    row by row like :func:`parse_export`."""
+    items = document.get("reviews")
+    if items is None:
+        return None
+    if not isinstance(items, list):
+        raise StudyError("'reviews' should be a list")
+    out, seen = [], set()
+    for number, item in enumerate(items, start=1):
+        where = f"reviews #{number}"
+        if not isinstance(item, dict):
+            raise StudyError(f"{where} is not an object")
+        for name, types in REVIEW_SHAPE.items():
+            value = item.get(name)
+            wrong_bool = isinstance(value, bool) and bool not in types
+            if not isinstance(value, types) or wrong_bool:
+                raise StudyError(f"{where}: '{name}' is missing or of the wrong type")
+            if isinstance(value, str) and len(value) > 1000:
+                raise StudyError(f"{where}: '{name}' is longer than 1,000 characters")
+            if isinstance(value, int) and not isinstance(value, bool) and not 0 <= value < 2**53:
+                raise StudyError(f"{where}: '{name}' is out of range")
+        if not _ID.match(item["id"]):
+            raise StudyError(f"{where}: 'id' should be 32 hexadecimal digits")
+        if item["id"] in seen:
+            raise StudyError(f"{where}: the id {item['id']} appears twice")
+        if not 1 <= item["rating"] <= 4:
+            raise StudyError(f"{where}: 'rating' should be 1 (Again) to 4 (Easy)")
+        seen.add(item["id"])
+        out.append(ReviewRecord(**{name: item[name] for name in REVIEW_SHAPE}))
+    return out
+
+
+def replay_cards(session: Any, keys: set[tuple[str, str]] | None) -> None:
+    """Derive the cached schedules of these questions (every question: ``None``) from the
+    review log again, after reviews were imported."""
+    from nexus_desktop.services.quiz import card_record, review_of
+    from nexus_desktop.storage import repositories as repo
+    from nexus_desktop.study.schedule import replay
+
+    by_key: dict[tuple[str, str], list[Any]] = {}
+    for record in repo.reviews(session):
+        key = (record.pack_id, record.question_id)
+        if keys is None or key in keys:
+            by_key.setdefault(key, []).append(review_of(record))
+    cards = [card_record(replay(reviews), now_ms()) for reviews in by_key.values()]
+    if keys is None:
+        repo.replace_cards(session, cards)
+    else:
+        repo.save_cards(session, cards)
 
 
 def read_export(path: Path) -> dict[str, Any]:

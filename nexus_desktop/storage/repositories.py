@@ -697,3 +697,11 @@ def review_totals(session: Session, since_ms: int = 0) -> list[ReviewTotals]:
         ReviewTotals(pack, question, int(n), int(due or 0), int(right or 0), int(spent or 0))
         for pack, question, n, due, right, spent in session.execute(query)
     ]
+
+
+def clear_review_log(session: Session) -> None:
+    """Empty the review log and the schedules derived from it: only for an import that
+    replaces all the learner's data with a document carrying its own log (a backup is taken
+    before); nothing else ever removes a review."""
+    session.execute(delete(ReviewLog))
+    session.execute(delete(Card))

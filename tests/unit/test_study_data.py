@@ -35,6 +35,19 @@ def fill(study: StudyService) -> None:
     text = "Jitter spreads expiry times so keys do not expire together."
     anchor = make_anchor(text, 0, 6, heading="jittered-ttls")
     study.add_highlight("hub", "concepts/caching", anchor, "green", "Remember this").result()
+    answer(study, "celery-1", ratings=(1, 3, 3))
+
+
+DAY = 24 * 3600 * 1000
+
+
+def answer(study: StudyService, question: str, ratings: tuple[int, ...]) -> None:
+    from nexus_desktop.services.quiz import QuizService
+
+    quiz = QuizService.for_study(study, lambda: [])
+    for day, rating in enumerate(ratings):
+        quiz.answer("hub", question, rating, rating > 1, 5000, at_ms=1_700_000_000_000 + day * DAY)
+    quiz.card("hub", question).result()  # the answers above are written by then
 
 
 def exported(study: StudyService) -> dict[str, object]:
@@ -52,8 +65,47 @@ def test_export_import_into_an_empty_folder_export_gives_the_same_document(
     other.open()
     summary = other.import_data(first).result()  # type: ignore[arg-type]
     assert summary.startswith("2 notes, 1 highlights, 2 bookmarks and 1 reading records imported")
+    assert summary.endswith("3 quiz answers added to the review log")
     assert exported(other) == first
+    assert len(first["reviews"]) == 3  # type: ignore[arg-type]
+    # the imported answers give the same schedule as the ones answered here
+    from nexus_desktop.services.quiz import QuizService
+
+    here = QuizService.for_study(study, lambda: []).card("hub", "celery-1").result()
+    there = QuizService.for_study(other, lambda: []).card("hub", "celery-1").result()
+    assert there is not None and there.due_ms == here.due_ms  # type: ignore[union-attr]
     other.close()
+
+
+def test_review_logs_merge_without_losing_or_doubling_an_answer(
+    study: StudyService, tmp_path: Path
+) -> None:
+    from nexus_desktop.services.quiz import QuizService
+
+    answer(study, "celery-1", ratings=(3, 3))
+    laptop = StudyService(tmp_path / "laptop")
+    (tmp_path / "laptop").mkdir()
+    laptop.open()
+    answer(laptop, "celery-1", ratings=(1,))
+    answer(laptop, "docker-2", ratings=(3,))
+    document = exported(laptop)
+    assert study.import_data(document).result().endswith("2 quiz answers added to the review log")  # type: ignore[arg-type]
+    assert study.import_data(document).result().endswith("0 quiz answers added to the review log")  # type: ignore[arg-type]
+    log = exported(study)["reviews"]
+    assert sorted(r["question_id"] for r in log) == ["celery-1"] * 3 + ["docker-2"]  # type: ignore[index, union-attr]
+    card = QuizService.for_study(study, lambda: []).card("hub", "celery-1").result()
+    assert card is not None and card.reps == 3  # replayed from all three answers
+    reasons = [b.reason for b in study.database.backups()]  # one before each import
+    assert len(reasons) == 2 and all(r.startswith("before_import") for r in reasons)
+    laptop.close()
+
+
+def test_a_version_1_export_still_imports(study: StudyService) -> None:
+    answer(study, "celery-1", ratings=(3,))
+    document = {"format": "nexus-desktop-study", "version": 1, "notes": [], "bookmarks": [],
+                "progress": [], "highlights": []}  # fmt: skip
+    study.import_data(document, replace=True).result()
+    assert len(exported(study)["reviews"]) == 1  # type: ignore[arg-type]  # no log: kept
 
 
 def test_merging_keeps_both_sides(study: StudyService, tmp_path: Path) -> None:
@@ -105,6 +157,31 @@ def test_replace_imports_instead_of_everything(study: StudyService) -> None:
 def test_hostile_imports_are_refused_in_words(document: object, words: str) -> None:
     with pytest.raises(StudyError, match=words):
         parse_export(document)
+
+
+REVIEW = {"id": "b" * 32, "pack_id": "hub", "question_id": "q", "reviewed_at": 1, "rating": 3,
+          "response_ms": 10, "correct": True, "question_hash": "", "due_at": None}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("reviews", "words"),
+    [
+        ({}, "'reviews' should be a list"),
+        ([{**REVIEW, "rating": 7}], "1 \\(Again\\) to 4"),
+        ([{**REVIEW, "correct": "yes"}], "'correct' is missing or of the wrong type"),
+        ([{**REVIEW, "rating": True}], "'rating' is missing or of the wrong type"),
+        ([{**REVIEW, "reviewed_at": -5}], "out of range"),
+        ([REVIEW, REVIEW], "twice"),
+        ([{**REVIEW, "question_id": "q" * 5000}], "longer than"),
+    ],
+)  # fmt: skip
+def test_hostile_review_logs_are_refused_and_change_nothing(
+    study: StudyService, reviews: object, words: str
+) -> None:
+    document = {"format": "nexus-desktop-study", "version": 2, "reviews": reviews}
+    with pytest.raises(StudyError, match=words):
+        study.import_data(document)
+    assert exported(study)["reviews"] == []
 
 
 def test_cli_data_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
