@@ -334,7 +334,7 @@ class QuizService:
     ) -> QuizService:
         """A quiz over ``study``'s database, its jobs queued with the study record's own on
         the one writer thread (open ``study`` before the first job)."""
-        return cls(study._submit, packs, read_only=lambda: study.read_only, **options)
+        return cls(study.run, packs, read_only=lambda: study.read_only, **options)
 
     @classmethod
     def for_writer(

@@ -77,6 +77,11 @@ class StudyService:
             self._writer.close()
             self._writer = None
 
+    def run(self, job: Callable[[Any], T]) -> Future[T]:
+        """Run ``job(session)`` on the database thread, in one transaction, after the jobs
+        queued before it (how the quiz shares this database and its one writer)."""
+        return self._submit(job)
+
     def _submit(self, job: Callable[[Any], T]) -> Future[T]:
         if self._writer is None:
             raise StudyError("the study database is not open")
