@@ -113,6 +113,14 @@ def _checked(data: dict[Any, Any], result: FrontMatter) -> dict[str, Any]:
                 )
             else:
                 meta[key] = checked
+        elif key in ("aliases", "questions"):
+            phrases = _phrases(value, split_commas=key == "aliases")
+            if phrases is None:
+                result.warnings.append((None, f"front matter '{key}' should be a list of text, "
+                                              f"at most {MAX_PHRASES} items of at most "
+                                              f"{MAX_PHRASE_CHARS} characters"))  # fmt: skip
+            else:
+                meta[key] = tuple(phrases)
         elif key in ("tags", "prerequisites"):
             items = _string_list(value)
             if items is None:
@@ -140,6 +148,23 @@ def _checked_versions(value: Any) -> tuple[tuple[str, str], ...] | None:
     if date is None or not _MONTH.match(date):
         return None
     return tuple(pairs)
+
+
+MAX_PHRASES = 20  # aliases or questions of one article
+MAX_PHRASE_CHARS = 200
+
+
+def _phrases(value: Any, *, split_commas: bool) -> list[str] | None:
+    """``aliases`` (other names) or ``questions`` (how a learner asks for the article): a list
+    of short texts (a question may contain commas; one alias string may list several)."""
+    if isinstance(value, str) and not split_commas:
+        value = [value]
+    items = _string_list(value)
+    if items is None or len(items) > MAX_PHRASES:
+        return None
+    if any(len(item) > MAX_PHRASE_CHARS for item in items):
+        return None
+    return list(dict.fromkeys(items))
 
 
 def _string_list(value: Any) -> list[str] | None:

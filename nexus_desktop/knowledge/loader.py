@@ -395,6 +395,8 @@ def _load_article(
         prerequisites=tuple(ArticleId(p) for p in meta.get("prerequisites", ())),
         is_index=is_index,
         checked=meta.get("checked", ()),
+        aliases=meta.get("aliases", ()),
+        questions=meta.get("questions", ()),
         digest=hashlib.blake2b(raw, digest_size=12).hexdigest(),
     )
     if pack.info.require_checked and not is_index and "checked" not in fm.given:

@@ -59,6 +59,9 @@ class Article:
     is_index: bool = False
     # What the article's claims were checked against: (("django", "5.2"), ("date", "2026-11"))
     checked: tuple[tuple[str, str], ...] = ()
+    # Other names for the topic, and how a learner would ask for it (search weighs them).
+    aliases: tuple[str, ...] = ()
+    questions: tuple[str, ...] = ()
     digest: str = ""  # of the file's bytes: tells a learner the article changed since they read it
 
 

@@ -15,7 +15,7 @@ from nexus_desktop.knowledge.loader import (
     default_pack_id,
     load_pack,
 )
-from nexus_desktop.knowledge.model import Severity
+from nexus_desktop.knowledge.model import ArticleId, Severity
 from nexus_desktop.knowledge.naming import natural_key, readable_name
 from tests.conftest import write
 
@@ -372,3 +372,27 @@ def test_checked_front_matter_is_parsed_and_required_where_the_pack_asks(tmp_pat
     # Packs that do not ask for it are not nagged.
     write(tmp_path, "nexus-pack.toml", '[pack]\nid = "c"\n')
     assert not [p for p in load_pack(tmp_path).problems if "no 'checked'" in p.message]
+
+
+def test_aliases_and_questions_are_read_and_their_shape_checked(tmp_path: Path) -> None:
+    write(tmp_path, "a.md", (
+        "---\ntitle: A\naliases: [dogpile effect, thundering herd]\nquestions:\n"
+        "  - \"why does my site fall over, every time the cache expires\"\n  - just one more\n---\n"
+    ))  # fmt: skip
+    write(tmp_path, "b.md", "---\ntitle: B\nquestions: {a: 1}\naliases: [" + "x" * 300 + "]\n---\n")
+    write(tmp_path, "c.md", "---\ntitle: C\nquestions: a single question, with a comma\n---\n")
+    pack = load_pack(tmp_path)
+    a = pack.articles[ArticleId("a")]
+    assert a.aliases == ("dogpile effect", "thundering herd")
+    assert a.questions == ("why does my site fall over, every time the cache expires",
+                           "just one more")  # fmt: skip
+    b = pack.articles[ArticleId("b")]
+    assert (b.aliases, b.questions) == ((), ())
+    messages = sorted(p.message for p in pack.problems if p.path.name == "b.md")
+    assert messages == [
+        "front matter 'aliases' should be a list of text, at most 20 items of at most 200 "
+        "characters",
+        "front matter 'questions' should be a list of text, at most 20 items of at most 200 "
+        "characters",
+    ]
+    assert pack.articles[ArticleId("c")].questions == ("a single question, with a comma",)
