@@ -402,6 +402,26 @@ class QuizService:
 
         return self._submit(job)
 
+    def due_totals(self, ends: list[int]) -> Future[list[int]]:
+        """How many questions are due by each of ``ends`` (times in ms): the forecast, read in
+        one job (the cards once, then a binary search per end)."""
+        from bisect import bisect_right
+
+        from nexus_desktop.storage import repositories as repo
+
+        catalogue = self.catalogue()
+
+        def job(session: Any) -> list[int]:
+            groups = catalogue.groups
+            times = sorted(
+                _due_ms(record, groups[(record.pack_id, record.question_id)][0])
+                for record in repo.card_dues(session)
+                if (record.pack_id, record.question_id) in groups
+            )
+            return [bisect_right(times, end) for end in ends]
+
+        return self._submit(job)
+
     # -- sessions ----------------------------------------------------------------------------
     def due_today(
         self, limit: int | None = None, *, new_per_session: int | None = None,

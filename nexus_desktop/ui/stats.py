@@ -33,7 +33,6 @@ from nexus_desktop.ui.failures import in_words
 if TYPE_CHECKING:
     from nexus_desktop.services.quiz import (
         Catalogue,
-        DueCounts,
         QuizFigures,
         QuizService,
         QuizStats,
@@ -1175,8 +1174,10 @@ class StatsDialog(QDialog):
             self.banner.show()
         try:
             catalogue = self.quiz.catalogue()
-            futures: list[Future[Any]] = [self.quiz.stats(at, offset_ms=offset)]
-            futures.extend(self.quiz.due_counts(end) for end in ends)
+            futures: list[Future[Any]] = [
+                self.quiz.stats(at, offset_ms=offset),
+                self.quiz.due_totals(list(ends)),  # the forecast, in one job
+            ]
         except Exception as error:  # noqa: BLE001 - shown in words, never a traceback
             self._failed(error, generation)
             return
@@ -1185,11 +1186,8 @@ class StatsDialog(QDialog):
             if generation != self._generation:
                 return  # a newer refresh is on its way
             stats: QuizStats = results[0]
-            counts: list[DueCounts] = results[1:]
-            totals = [
-                max(c.total, stats.overall.due_now) if i == 0 else c.total
-                for i, c in enumerate(counts)
-            ]
+            by_end: list[int] = results[1]
+            totals = [max(n, stats.overall.due_now) if i == 0 else n for i, n in enumerate(by_end)]
             self.show_view(StatsView(stats, catalogue, today, forecast_from(totals)))
 
         self.relay.when_done(gather(futures), done, lambda error: self._failed(error, generation))
