@@ -280,6 +280,9 @@ class HeldQuiz:
     def due_counts(self, *args: Any, **options: Any) -> Future[Any]:
         return self._hold(self.quiz.due_counts(*args, **options))
 
+    def due_totals(self, *args: Any, **options: Any) -> Future[Any]:
+        return self._hold(self.quiz.due_totals(*args, **options))
+
     def _hold(self, real: Future[Any]) -> Future[Any]:
         held: Future[Any] = Future()
         self.pending.append((held, real))
@@ -308,7 +311,7 @@ def test_loading_is_shown_until_the_figures_come_and_a_failure_is_told_in_words(
     assert dialog.message.isVisible() and dialog.message.text() == "Loading…"
     assert not dialog.refresh_button.isEnabled() and not dialog.copy_button.isEnabled()
     assert dialog.figure_text("seen") == "…"
-    assert len(held.pending) == 31  # the statistics, and the due totals of 30 days
+    assert len(held.pending) == 2  # the statistics, and the due totals of 30 days (one job)
     with qtbot.waitSignal(dialog.loaded, timeout=10_000):
         held.release()
     assert not dialog.loading and dialog.figure_text("seen") == "0 / 4"
