@@ -30,7 +30,7 @@ from nexus_desktop.knowledge.loader import read_article_text
 from nexus_desktop.knowledge.model import Article, ArticleId, Pack
 from nexus_desktop.search.analysis import spelling_analyzer, technical_analyzer
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7  # 7: aliases, asks (how learners ask), source (of bridge documents)
 INDEX_NAME = "main"
 
 
@@ -45,6 +45,12 @@ def build_schema() -> Schema:
         title=TEXT(analyzer=analyzer, field_boost=5.0, stored=True),
         headings=TEXT(analyzer=analyzer, field_boost=2.5, stored=True),
         body=TEXT(analyzer=analyzer, stored=True),
+        # Front matter: other names for the topic, and how a learner asks for it.
+        aliases=TEXT(analyzer=analyzer, field_boost=3.0),
+        asks=TEXT(analyzer=analyzer, field_boost=1.5),
+        # A bridge document (a quiz question, a glossary term) names the section it leads to:
+        # "<article id>#<anchor>".
+        source=STORED(),
         tags=KEYWORD(lowercase=True, commas=True, scorable=True, field_boost=2.0, stored=True),
         level=ID(stored=True),
         spell=TEXT(analyzer=spelling_analyzer(), stored=False, phrase=False),
@@ -100,6 +106,8 @@ def article_document(pack: Pack, article: Article, text: str, digest: str) -> di
         "title": article.title,
         "headings": headings,
         "body": body,
+        "aliases": "\n".join(article.aliases),
+        "asks": "\n".join(article.questions),
         "tags": ",".join(article.tags),
         "level": article.level or "",
         "spell": f"{article.title}\n{headings}\n{body}",
@@ -136,6 +144,51 @@ def question_documents(pack: Pack, article: Article, path: Path) -> list[dict[st
             "level": article.level or "",
             "path": path.relative_to(pack.root).as_posix(),
             "breadcrumb": f"{crumbs} › {article.title}" if crumbs else article.title,
+            "source": f"{question.source_article}#{question.source_anchor}",
+            "_boost": QUESTION_BOOST,
+        })  # fmt: skip
+    return documents
+
+
+_TERM = re.compile(r"^###\s+(.+?)\s*#*\s*$", re.MULTILINE)
+_RELATIVE_LINK = re.compile(r"\]\((?!\w+:)([^)\s]+?\.md)(#[\w\-]+)?\)")
+
+
+def term_documents(pack: Pack, article: Article, text: str) -> list[dict[str, Any]]:
+    """A glossary's entries as documents (``kind`` "term"): each ``###`` heading with its
+    definition, leading to the article its first link names. Only for an article tagged
+    ``glossary``. They are bridges: a query in everyday words that matches a definition lifts
+    the article the term points to."""
+    if "glossary" not in article.tags:
+        return []
+    from markdown.extensions.toc import slugify
+
+    documents = []
+    headings = list(_TERM.finditer(text))
+    for number, heading in enumerate(headings):
+        end = headings[number + 1].start() if number + 1 < len(headings) else len(text)
+        definition = text[heading.end() : end].split("\n## ", 1)[0]
+        link = _RELATIVE_LINK.search(definition)
+        if link is None:
+            continue
+        target = (article.path.parent / link.group(1)).resolve()
+        try:
+            target_id = target.relative_to(pack.root.resolve()).with_suffix("").as_posix()
+        except ValueError:
+            continue
+        if target_id not in pack.articles:
+            continue
+        term = heading.group(1).strip()
+        documents.append({
+            "key": f"term:{article.id}#{slugify(term, '-')}",
+            "id": article.id,
+            "pack": pack.id,
+            "kind": "term",
+            "title": term,
+            "body": plain_text(definition),
+            "path": article.path.relative_to(pack.root).as_posix(),
+            "breadcrumb": article.title,
+            "source": f"{target_id}{link.group(2) or ''}",
             "_boost": QUESTION_BOOST,
         })  # fmt: skip
     return documents
@@ -539,6 +592,10 @@ class PackIndex:
                 # update_document whatever the manifest says: after a crash between a commit
                 # and the manifest's write, a document may already be there.
                 writer.update_document(**article_document(self.pack, article, text, digest))
+                if old_digest is not None:  # it may have had glossary terms
+                    _delete_terms(writer, article.id)
+                for document in term_documents(self.pack, article, text):
+                    writer.update_document(**document)
                 if old_digest is None:
                     added += 1
                 else:
@@ -552,6 +609,7 @@ class PackIndex:
                     restamped += 1
                 else:
                     writer.delete_by_term("key", f"article:{key}")
+                    _delete_terms(writer, key)
                     removed += 1
                 manifest.pop(key, None)
             stamps, rewritten = self._apply_quizzes(writer, quizzes, known, manifest, cancel)
@@ -609,6 +667,12 @@ def _delete_questions(writer: Any, article_id: str) -> None:
     from whoosh.query import And, Term
 
     writer.delete_by_query(And([Term("kind", "question"), Term("id", article_id)]))
+
+
+def _delete_terms(writer: Any, article_id: str) -> None:
+    from whoosh.query import And, Term
+
+    writer.delete_by_query(And([Term("kind", "term"), Term("id", article_id)]))
 
 
 def _merge_into_largest(writer: Any, segments: list[Any]) -> list[Any]:

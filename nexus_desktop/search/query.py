@@ -182,14 +182,25 @@ def make_snippet(body: str, words: list[str], width: int = 200) -> tuple[str, st
     return lead + "".join(html_parts) + tail, lead + "".join(plain_parts) + tail
 
 
+KEYWORD_BOOSTS = {"title": 3.0, "headings": 1.5}
+
+
 def make_parser(
-    schema: Any, *, match_all: bool = False, fields: tuple[str, ...] = SEARCH_FIELDS
+    schema: Any,
+    *,
+    match_all: bool = False,
+    fields: tuple[str, ...] = SEARCH_FIELDS,
+    boosts: dict[str, float] | None = None,
+    coord: bool = True,
 ) -> qparser.QueryParser:
+    """``coord``: an OR query scores documents with more of the words higher (costly for many
+    words: a learner's question does without)."""
+    if match_all:
+        group: Any = qparser.AndGroup
+    else:
+        group = qparser.OrGroup.factory(0.9) if coord else qparser.OrGroup
     parser = qparser.MultifieldParser(
-        list(fields),
-        schema,
-        fieldboosts={"title": 3.0, "headings": 1.5},
-        group=qparser.AndGroup if match_all else qparser.OrGroup.factory(0.9),
+        list(fields), schema, fieldboosts=boosts or KEYWORD_BOOSTS, group=group
     )
     # Ranges ("[a TO z]") enumerate the vocabulary and are not part of the query language.
     parser.remove_plugin_class(qparser.RangePlugin)
@@ -208,7 +219,13 @@ def split_filters(text: str) -> tuple[str, list[tuple[str, str]]]:
 
 
 def parse_query(
-    text: str, schema: Any, *, match_all: bool = False, fields: tuple[str, ...] = SEARCH_FIELDS
+    text: str,
+    schema: Any,
+    *,
+    match_all: bool = False,
+    fields: tuple[str, ...] = SEARCH_FIELDS,
+    boosts: dict[str, float] | None = None,
+    coord: bool = True,
 ) -> Query:
     """Parse leniently: unbalanced quotes, dangling operators and odd characters never fail.
 
@@ -216,13 +233,16 @@ def parse_query(
     Parsed queries are kept for the next pack and keystroke: a query object holds only field
     names and terms, so every index built with the same schema can run it.
     """
-    key = (text, match_all, fields, tuple(schema.names()))
+    key = (text, match_all, fields, tuple(sorted((boosts or {}).items())), coord,
+           tuple(schema.names()))  # fmt: skip
     with _PARSED_LOCK:
         cached = _PARSED.get(key)
         if cached is not None:
             _PARSED.move_to_end(key)
             return cached
-    query = _parse_query(text, schema, match_all=match_all, fields=fields)
+    query = _parse_query(
+        text, schema, match_all=match_all, fields=fields, boosts=boosts, coord=coord
+    )
     with _PARSED_LOCK:
         _PARSED[key] = query
         if len(_PARSED) > PARSED_KEPT:
@@ -235,8 +255,16 @@ _PARSED_LOCK = threading.Lock()
 _PARSED: OrderedDict[tuple[object, ...], Query] = OrderedDict()
 
 
-def _parse_query(text: str, schema: Any, *, match_all: bool, fields: tuple[str, ...]) -> Query:
-    parser = make_parser(schema, match_all=match_all, fields=fields)
+def _parse_query(
+    text: str,
+    schema: Any,
+    *,
+    match_all: bool,
+    fields: tuple[str, ...],
+    boosts: dict[str, float] | None = None,
+    coord: bool = True,
+) -> Query:
+    parser = make_parser(schema, match_all=match_all, fields=fields, boosts=boosts, coord=coord)
     cleaned = text.strip()
     if cleaned.count('"') % 2:
         cleaned = cleaned.replace('"', " ")
@@ -301,11 +329,15 @@ def run_search(
     return found, results.estimated_length()
 
 
-def _collect(searcher: Any, query: Query, limit: int) -> Any:
-    """The top hits, collected for at most ``SEARCH_SECONDS`` (then what was found so far)."""
+def _collect(searcher: Any, query: Query, limit: int, *, optimize: bool = True) -> Any:
+    """The top hits, collected for at most ``SEARCH_SECONDS`` (then what was found so far).
+    ``optimize`` skips blocks that cannot reach the top (Whoosh's block quality): a gain for
+    a few terms, a loss for a learner's question of many words in many fields."""
     from whoosh.collectors import TimeLimit
 
-    collector = _deadline_collector(searcher.collector(limit=limit), SEARCH_SECONDS)
+    collector = _deadline_collector(
+        searcher.collector(limit=limit, optimize=optimize), SEARCH_SECONDS
+    )
     with contextlib.suppress(TimeLimit):  # what was found in time is the answer
         searcher.search_with_collector(query, collector)
     return collector.results()
@@ -389,3 +421,89 @@ def suggest(searcher: Any, text: str) -> str | None:
                     continue
         out.append(word)
     return " ".join(out) if changed else None
+
+
+# -- a learner's question in their own words ---------------------------------------------------
+_PLAIN_WORDS = re.compile(r"\S+")
+# Words that make a query a question, and words that carry no topic in one ("how do I stop my
+# …"): recognised, then left out of what is ranked. See ``is_question``.
+QUESTION_STARTS = frozenset(
+    _PLAIN_WORDS.findall(
+        "how why what whats what's when where which who whom whose can could should would will "
+        "is are am was were does do did has have my i i'm im ive i've we our is there any "
+        "help need want trying tried getting keep"
+    )
+)
+FILLER = frozenset(
+    _PLAIN_WORDS.findall(
+        "a an and are as at be been being by can could did do does doing done for from get gets "
+        "getting got had has have having he her here him his how i i'm id if im in into is it "
+        "it's its itself ive just keep keeps kind me mine my myself need needs of on or our ours "
+        "out please should so some somehow something still such than that the their them then "
+        "there these they thing things this those to too trying us use used using very want "
+        "wants was way ways we were what whats what's when where which while who whom whose why "
+        "will with would you your"
+    )
+)
+# A question is matched against how learners ask for an article (its front matter's
+# ``questions``) far more than against its text; titles and headings add nothing here (they are
+# in the text, and learners do not use the hub's terms). Tuned on the tuning half of
+# benchmarks/nl_questions.yaml only.
+NATURAL_FIELDS = ("body", "aliases", "asks")
+NATURAL_BOOSTS = {"body": 1.0, "aliases": 3.0, "asks": 8.0}
+EXPANSION_WEIGHT = 0.35  # a synonym counts for about a third of a word the learner typed
+MIN_QUESTION_WORDS = 5  # a query this long reads as a sentence even without "how"/"why"
+_PLAIN = re.compile(r"[\w'][\w'.\-]*")
+
+
+def is_question(query: ParsedQuery) -> bool:
+    """Whether ``query`` reads as a learner's question or sentence rather than keywords: it
+    starts with a question word ("how", "why", "my", …), ends with "?", or is a sentence of
+    several plain words. Operators, quotes, filters and wildcards mean keywords."""
+    original = query.original.strip()
+    if not query.text or any(c in query.text for c in '"*:()') or query.text.startswith("-"):
+        return False
+    words = _PLAIN.findall(original.lower())
+    if any(w in ("AND", "OR", "NOT") for w in _PLAIN.findall(original)) or len(words) < 2:
+        return False
+    if original.endswith("?") or words[0] in QUESTION_STARTS:
+        return True
+    return len(words) >= MIN_QUESTION_WORDS
+
+
+def topic_words(text: str) -> list[str]:
+    """The words of a question that carry its topic (filler such as "how do I" and "my" left
+    out), in order, once each; all of them when nothing else is left."""
+    words = [w.strip(".-'") for w in _PLAIN.findall(text.lower())]
+    words = [w for w in words if w]
+    kept = [w for w in dict.fromkeys(words) if w not in FILLER and len(w) > 1]
+    return kept or list(dict.fromkeys(words))
+
+
+def run_question(
+    searcher: Any,
+    query: ParsedQuery,
+    *,
+    limit: int,
+    expansions: list[str] = (),  # type: ignore[assignment]
+) -> tuple[list[dict[str, Any]], int]:
+    """Search one index for a learner's question: its topic words, any of them (documents with
+    more of them first), in the text, headings, titles, aliases and the ways learners ask for
+    an article, and in the bridge documents (quiz questions, glossary terms); ``expansions``
+    (synonyms) count for :data:`EXPANSION_WEIGHT` of a typed word."""
+    words = _without_common_words(searcher, " ".join(topic_words(query.text)))
+    core = parse_query(
+        words, searcher.schema, fields=NATURAL_FIELDS, boosts=NATURAL_BOOSTS, coord=False
+    )
+    extra = [w for w in expansions if w not in words.split()]
+    if extra and EXPANSION_WEIGHT > 0:
+        more = parse_query(" ".join(extra), searcher.schema, fields=NATURAL_FIELDS,
+                           boosts=NATURAL_BOOSTS, coord=False)  # fmt: skip
+        core = Or([core, more.with_boost(EXPANSION_WEIGHT)])
+    results = _collect(searcher, core, limit, optimize=False)
+    found: list[dict[str, Any]] = []
+    for hit in results:
+        fields = dict(hit.fields())
+        fields["score"] = hit.score
+        found.append(fields)
+    return found, results.estimated_length()

@@ -17,6 +17,10 @@ class SearchHit:
     snippet_text: str  # the same with [matched] terms, for terminals and JSON
     kind: str = "article"  # or "question", "note", "passage"
     question: str = ""  # a question's id (kind "question")
+    # For a learner's question: the hub's own question (or glossary term) that led here, and
+    # the section it points to (opening the hit goes there).
+    answers: str = ""
+    anchor: str = ""
 
 
 @dataclass(slots=True)

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from nexus_desktop.knowledge.model import Pack
 from nexus_desktop.search.results import SearchHit, SearchResults
@@ -28,11 +29,23 @@ ALL_WORDS_BONUS = 1000.0  # documents with every word rank above those with some
 ISOLATE_FROM = 400
 
 
+BRIDGE_WEIGHT = 0.3  # how much a matching quiz question or glossary term lifts its article
+BRIDGE_SLACK = 20  # more hits asked for a question: the bridges come among them
+
+
 class SearchService:
     def __init__(
-        self, cache_dir: Path, *, seeds: dict[str, Path] | None = None, read_only: bool = False
+        self,
+        cache_dir: Path,
+        *,
+        seeds: dict[str, Path] | None = None,
+        read_only: bool = False,
+        understand_questions: bool = True,
     ) -> None:
         self.cache_dir = cache_dir
+        # A learner's question in their own words is searched as one (see _search_question);
+        # False: as keywords, as before (benchmarks compare the two).
+        self.understand_questions = understand_questions
         self.seeds = seeds or {}  # pack id -> a prebuilt index shipped with the app
         self.read_only = read_only  # nothing is written; missing indexes are built in memory
         self._indexes: dict[str, PackIndex] = {}
@@ -123,6 +136,11 @@ class SearchService:
         if not query.text.strip():
             return results
         ready = [pack for pack in packs if self._ready(pack, results)]
+        if self.understand_questions:
+            from nexus_desktop.search.query import is_question
+
+            if is_question(query):
+                return self._search_question(query, ready, results, limit)
         merged: dict[tuple[str, str], tuple[Pack, dict[str, object]]] = {}
         for match_all in (True, False):
             matching = 0
@@ -132,6 +150,8 @@ class SearchService:
                 matching += total
                 for fields in found:
                     key = (pack.id, str(fields.get("key")))
+                    if fields.get("kind") == "term":
+                        continue  # a glossary entry leads to its article; the glossary shows
                     if key not in merged:
                         if match_all:
                             fields["score"] = float(fields["score"]) + ALL_WORDS_BONUS  # type: ignore[arg-type]
@@ -150,6 +170,72 @@ class SearchService:
         if results.total < FEW_RESULTS:
             results.suggestion = self._suggest(query.text, packs)
         return results
+
+    def _search_question(
+        self, query: ParsedQuery, packs: list[Pack], results: SearchResults, limit: int
+    ) -> SearchResults:
+        """A learner's question: ranked on its topic words (any of them), and lifted by the
+        hub's own questions and glossary terms that resemble it — each a bridge to the section
+        that answers it, named beside the article ("Answers: …")."""
+        from nexus_desktop.search.query import make_snippet, run_question, topic_words
+        from nexus_desktop.search.synonyms import expand
+
+        words = topic_words(query.text)
+        results.terms = words
+        expansions = expand(words)
+        articles: dict[tuple[str, str], tuple[Pack, dict[str, object]]] = {}
+        bridges: dict[tuple[str, str], tuple[float, str, str, str]] = {}
+        questions: list[tuple[Pack, dict[str, object]]] = []
+        for pack in packs:
+            found, total = self._guarded(
+                pack, query, results,
+                lambda searcher: run_question(searcher, query, limit=limit + BRIDGE_SLACK,
+                                              expansions=expansions),
+            )  # fmt: skip
+            results.total += total
+            for fields in found:
+                kind = str(fields.get("kind", "article"))
+                if kind in ("question", "term"):
+                    target, _, anchor = str(fields.get("source", "")).partition("#")
+                    score = float(fields["score"])  # type: ignore[arg-type]
+                    if target and score > bridges.get((pack.id, target), (0.0,))[0]:
+                        title = str(fields.get("title", ""))
+                        bridges[(pack.id, target)] = (score, title, anchor, kind)
+                    if kind == "question":
+                        questions.append((pack, fields))
+                else:
+                    articles[(pack.id, str(fields.get("id")))] = (pack, fields)
+        by_id: dict[str, Pack] = {pack.id: pack for pack in packs}
+        for (pack_id, article_id), (score, title, anchor, kind) in bridges.items():
+            entry = articles.get((pack_id, article_id))
+            if entry is None:  # only a bridge matched: the article comes with it
+                stored = self._stored_article(by_id[pack_id], article_id)
+                if stored is None:
+                    continue
+                entry = articles[(pack_id, article_id)] = (by_id[pack_id], stored)
+            fields = entry[1]
+            fields["score"] = float(fields["score"]) + BRIDGE_WEIGHT * score  # type: ignore[arg-type]
+            fields["answers"] = title if kind == "question" else f"Glossary: {title}"
+            fields["anchor"] = anchor
+        ranked = sorted(articles.values(), key=lambda e: float(e[1]["score"]), reverse=True)  # type: ignore[arg-type]
+        top = ranked[:ARTICLES_FIRST]
+        rest = sorted(ranked[ARTICLES_FIRST:] + questions,
+                      key=lambda e: float(e[1]["score"]), reverse=True)  # type: ignore[arg-type]  # fmt: skip
+        for pack, fields in (top + rest)[:limit]:
+            body = str(fields.get("body", ""))
+            fields["snippet_html"], fields["snippet_text"] = make_snippet(body, words)
+            results.hits.append(_hit(pack, fields))
+        return results
+
+    def _stored_article(self, pack: Pack, article_id: str) -> dict[str, object] | None:
+        index, _lock = self._index(pack)
+        try:
+            stored = index.searcher().document(key=f"article:{article_id}")
+        except Exception:  # noqa: BLE001 - a bridge to an article the index lacks: skipped
+            return None
+        if stored is None:
+            return None
+        return {**stored, "score": 0.0}
 
     def _ready(self, pack: Pack, results: SearchResults) -> bool:
         """Open the pack's index if needed (rebuilding a damaged one); False while it is
@@ -184,10 +270,22 @@ class SearchService:
         when reading it afresh fails too (a failing query is never evidence of damage)."""
         from nexus_desktop.search.query import run_search
 
+        return self._guarded(
+            pack, query, results,
+            lambda searcher: run_search(searcher, query, limit=limit, match_all=match_all),
+        )  # fmt: skip
+
+    def _guarded(
+        self,
+        pack: Pack,
+        query: ParsedQuery,
+        results: SearchResults,
+        run: Callable[[Any], tuple[list[dict[str, object]], int]],
+    ) -> tuple[list[dict[str, object]], int]:
         index, _lock = self._index(pack)
         for attempt in (1, 2, 3):
             try:
-                return run_search(index.searcher(), query, limit=limit, match_all=match_all)
+                return run(index.searcher())
             except Exception as exc:  # noqa: BLE001 - never shown as a traceback
                 log.warning("query %r failed in %s: %r", query.text[:200], pack.id, exc)
                 if attempt == 1:
@@ -236,6 +334,8 @@ def _hit(pack: Pack, fields: dict[str, object]) -> SearchHit:
         snippet_html=str(fields.get("snippet_html", "")),
         snippet_text=str(fields.get("snippet_text", "")),
         kind=str(fields.get("kind", "article")),
+        answers=str(fields.get("answers", "")),
+        anchor=str(fields.get("anchor", "")),
         question=str(fields.get("key", "")).partition("#")[2]
         if fields.get("kind") == "question"
         else "",
