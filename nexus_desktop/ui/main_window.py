@@ -72,9 +72,11 @@ if TYPE_CHECKING:
     from nexus_desktop.ui.notes_panel import NotesPanel
     from nexus_desktop.ui.progress import ProgressFeature
     from nexus_desktop.ui.quick_switcher import QuickSwitcher
+    from nexus_desktop.ui.quiz import QuizFeature
     from nexus_desktop.ui.quiz_due import QuizDue
     from nexus_desktop.ui.search_feature import SearchFeature
     from nexus_desktop.ui.start_page import StartPage
+    from nexus_desktop.ui.stats import StatsFeature
     from nexus_desktop.ui.study_data import StudyDataFeature
     from nexus_desktop.ui.tasks import BackgroundTask, TaskContext
     from nexus_desktop.ui.tree_model import KnowledgeTreeModel
@@ -132,6 +134,8 @@ class MainWindow(QMainWindow):
     side_tabs: QTabWidget
     quiz: QuizService
     quiz_due: QuizDue
+    quiz_feature: QuizFeature
+    stats: StatsFeature
 
     # Set by attach():
     library: Library
@@ -918,6 +922,7 @@ class MainWindow(QMainWindow):
         self.cancel_loading()
         if self.study is not None:
             self.notes.flush()  # the note being typed is saved before anything else
+            self.quiz_feature.shutdown()  # an answer waiting for its second try is recorded
         self.save_state()
         super().closeEvent(event)
 
@@ -952,6 +957,7 @@ class MainWindow(QMainWindow):
             return
         self.notes.flush()
         self.progress_feature.flush()
+        self.quiz_feature.shutdown()
         if not study.read_only:
             try:
                 study.backup("auto").result(timeout=10)

@@ -86,6 +86,19 @@ class SearchFeature(QObject):
         self.panel.results.scrollToItem(self.panel.results.currentItem())
 
     def _on_hit_activated(self, hit: SearchHit, terms: list[str]) -> None:
+        """Open the article (at the section a learner's question led to); a quiz question
+        opens at the section it asks about, and is offered to answer."""
         from nexus_desktop.search.query import match_pattern
 
-        self.window.open_marking(ArticleRef(hit.pack, hit.id), match_pattern(terms))
+        window = self.window
+        anchor = hit.anchor
+        quiz = getattr(window, "quiz_feature", None)
+        if hit.kind == "question" and quiz is not None:
+            from nexus_desktop.services.quiz import QuestionKey
+
+            item = window.quiz.item(hit.pack, hit.question)
+            if item is not None:
+                window.open_marking(ArticleRef(hit.pack, item.source_article, item.anchor), None)
+                quiz.start([QuestionKey(hit.pack, hit.question)], "A question from search")
+                return
+        window.open_marking(ArticleRef(hit.pack, hit.id, anchor), match_pattern(terms))

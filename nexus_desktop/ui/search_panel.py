@@ -186,9 +186,15 @@ def _hit_html(hit: SearchHit) -> str:
     import html
 
     mark = {"note": "✎ ", "passage": "✎ ", "question": "? Quiz: "}.get(hit.kind, "")
+    answers = ""
+    if hit.answers:  # why a learner's question found it: the hub's own question it matched
+        label = "" if hit.answers.startswith("Glossary: ") else "Answers: "
+        answers = (f"<span style='font-size:small'>↳ {label}"
+                   f"<i>{html.escape(_breakable(hit.answers[:200]))}</i></span><br>")  # fmt: skip
     return (
         f"<b>{mark}{html.escape(_breakable(hit.title))}</b><br>"
         f"<span style='font-size:small'><i>{html.escape(hit.breadcrumb)}</i></span><br>"
+        f"{answers}"
         f"<span style='font-size:small'>{hit.snippet_html}</span>"
     )
 

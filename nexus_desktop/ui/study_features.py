@@ -17,6 +17,7 @@ from nexus_desktop.ui.actions import connect_handlers
 if TYPE_CHECKING:
     from nexus_desktop.services.study import StudyService
     from nexus_desktop.ui.main_window import MainWindow
+    from nexus_desktop.ui.quiz import QuizFeature
 
 
 def install(window: MainWindow, study: StudyService) -> None:
@@ -124,9 +125,60 @@ def install_quiz(window: MainWindow, study: StudyService) -> None:
         library = window.library
         return [library.loaded(pack.id) or pack for pack in library.packs]
 
+    from nexus_desktop.ui import quiz, stats
+
     window.quiz = QuizService.for_study(study, open_packs)  # type: ignore[arg-type]
     window.quiz_due = QuizDue(window, window.quiz)
-    window.quiz_due.refresh()
+    feature = window.quiz_feature = quiz.install(window, window.quiz, window.quiz_due)
+    window.toolbar.addAction(feature.actions["quiz_due"])  # "Due Today (12)"
+    window.stats = stats.install(window, window.quiz)
+    feature.session_finished.connect(window.stats.refresh)
+    add_quiz_menus(window, feature)
+
+
+def add_quiz_menus(window: MainWindow, feature: QuizFeature) -> None:
+    """Right-click an area or article in the tree, or a heading in the outline, to quiz
+    yourself on it."""
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtWidgets import QMenu
+
+    from nexus_desktop.ui import roles
+    from nexus_desktop.ui.main_window import ANCHOR_ROLE
+
+    def tree_menu(point: QPoint) -> None:
+        index = window.tree.indexAt(point)
+        if not index.isValid():
+            return
+        node = window.model.node_for_index(index)
+        pack_id, _, node_id = str(index.data(roles.TREE_KEY)).partition(":")
+        menu = QMenu(window.tree)
+        if node.kind == "article" and node.ref is not None:
+            ref = node.ref
+            menu.addAction("Quiz Me on This Article").triggered.connect(
+                lambda: feature.start_article(ref.pack_id, ref.article_id)
+            )
+        else:
+            what = "Pack" if node.kind == "pack" else "Area"
+            menu.addAction(f"Quiz This {what}").triggered.connect(
+                lambda: feature.start_area(pack_id, node_id)
+            )
+        menu.exec(window.tree.viewport().mapToGlobal(point))
+
+    def outline_menu(point: QPoint) -> None:
+        item = window.outline.itemAt(point)
+        ref = window.current
+        if item is None or ref is None:
+            return
+        anchor = str(item.data(0, ANCHOR_ROLE) or "")
+        menu = QMenu(window.outline)
+        menu.addAction("Quiz Yourself on This Section").triggered.connect(
+            lambda: feature.start_section(ref.pack_id, ref.article_id, anchor)
+        )
+        menu.exec(window.outline.viewport().mapToGlobal(point))
+
+    for view, handler in ((window.tree, tree_menu), (window.outline, outline_menu)):
+        view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        view.customContextMenuRequested.connect(handler)
 
 
 def show_all_notes(window: MainWindow) -> QDialog | None:
