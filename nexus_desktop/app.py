@@ -72,7 +72,11 @@ def open_study(window: MainWindow, paths: AppPaths, *, background: bool = True) 
     window its study features. A database that cannot be opened is reported, not fatal."""
     from nexus_desktop.services.study import StudyService
 
-    study = StudyService(paths.data_dir, read_only=window.read_only is not None)
+    study = StudyService(
+        paths.data_dir,
+        read_only=window.read_only is not None,
+        keep_backups=window.settings.get("keep_backups"),
+    )
 
     def failed(message: str) -> None:
         window.statusBar().showMessage(f"Your study data could not be opened: {message}")

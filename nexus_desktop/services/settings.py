@@ -76,6 +76,19 @@ def _last_article(value: Any) -> Any:
     return {"pack": pack, "article": article, "scroll": scroll}
 
 
+def _retention(value: Any) -> Any:
+    ok = isinstance(value, int | float) and not isinstance(value, bool) and 0.7 <= value <= 0.99
+    return float(value) if ok else _INVALID
+
+
+def _count(low: int, high: int) -> Callable[[Any], Any]:
+    def check(value: Any) -> Any:
+        ok = isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+        return value if ok else _INVALID
+
+    return check
+
+
 # key -> (default, check): check returns the value to use, or _INVALID.
 SCHEMA: dict[str, tuple[Any, Callable[[Any], Any]]] = {
     "packs": ([], _folders),
@@ -86,6 +99,11 @@ SCHEMA: dict[str, tuple[Any, Callable[[Any], Any]]] = {
     "window_geometry": (None, _base64),
     "splitter_state": (None, _base64),
     "last_article": (None, _last_article),
+    # The quiz: the share of questions you want to still know when they come due (FSRS), and
+    # how many never-seen questions a session adds after the due ones.
+    "desired_retention": (0.9, _retention),
+    "new_per_session": (10, _count(0, 100)),
+    "keep_backups": (10, _count(1, 100)),  # automatic backups kept (the newest)
 }
 
 

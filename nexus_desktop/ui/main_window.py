@@ -74,6 +74,7 @@ if TYPE_CHECKING:
     from nexus_desktop.ui.quick_switcher import QuickSwitcher
     from nexus_desktop.ui.quiz import QuizFeature
     from nexus_desktop.ui.quiz_due import QuizDue
+    from nexus_desktop.ui.quiz_extras import QuizExtras
     from nexus_desktop.ui.search_feature import SearchFeature
     from nexus_desktop.ui.start_page import StartPage
     from nexus_desktop.ui.stats import StatsFeature
@@ -135,6 +136,7 @@ class MainWindow(QMainWindow):
     quiz: QuizService
     quiz_due: QuizDue
     quiz_feature: QuizFeature
+    quiz_extras: QuizExtras
     stats: StatsFeature
 
     # Set by attach():

@@ -127,13 +127,23 @@ def install_quiz(window: MainWindow, study: StudyService) -> None:
 
     from nexus_desktop.ui import quiz, stats
 
-    window.quiz = QuizService.for_study(study, open_packs)  # type: ignore[arg-type]
+    settings = window.settings
+    window.quiz = QuizService.for_study(
+        study, open_packs,  # type: ignore[arg-type]
+        desired_retention=settings.get("desired_retention"),
+        new_per_session=settings.get("new_per_session"),
+    )  # fmt: skip
     window.quiz_due = QuizDue(window, window.quiz)
     feature = window.quiz_feature = quiz.install(window, window.quiz, window.quiz_due)
     window.toolbar.addAction(feature.actions["quiz_due"])  # "Due Today (12)"
     window.stats = stats.install(window, window.quiz)
     feature.session_finished.connect(window.stats.refresh)
     add_quiz_menus(window, feature)
+    from nexus_desktop.ui import quiz_extras
+
+    _menu, extra_actions = window.install_actions("&Quiz", quiz_extras.ACTIONS)
+    window.quiz_extras = quiz_extras.QuizExtras(window, window.quiz)
+    connect_handlers(extra_actions, quiz_extras.ACTIONS, window.quiz_extras)
 
 
 def add_quiz_menus(window: MainWindow, feature: QuizFeature) -> None:

@@ -401,3 +401,21 @@ def test_a_question_in_your_own_words_shows_which_hub_question_it_matched(
     with qtbot.waitSignal(window.article_shown, timeout=5000):
         window.search_panel.activate_current()
     assert window.current == ArticleRef("sample", "basics/first", "overview")
+
+
+def test_quiz_settings_are_kept_and_used_and_the_deck_exports_in_the_background(
+    qtbot: QtBot, make_window: WindowFactory, sample_pack: Path, tmp_path: Path
+) -> None:
+    window, _feature, service, _clock = quiz_window(qtbot, make_window, sample_pack)
+    assert (service.desired_retention, service.new_per_session) == (0.9, 10)
+    dialog = window.quiz_extras.show_settings()
+    dialog.retention.setValue(85)
+    dialog.new.setValue(3)
+    dialog.accept()
+    assert (service.desired_retention, service.new_per_session) == (0.85, 3)
+    assert window.settings.get("desired_retention") == 0.85
+    target = tmp_path / "deck.apkg"
+    window.quiz_extras.export_anki(target)
+    qtbot.waitUntil(lambda: "written to" in window.statusBar().currentMessage(), timeout=20_000)
+    assert target.stat().st_size > 0
+    assert window.statusBar().currentMessage().startswith("6 questions in 1 deck written")
