@@ -508,6 +508,15 @@ class PackIndex:
                 return known, True
         return known, False
 
+    def is_current(self) -> bool:
+        """Whether the index holds every article and quiz file as they are on disk now (a
+        look at the manifest and the files' stamps: no writing, no reading of articles)."""
+        try:
+            self.open()
+            return not self._plan()[1]
+        except Exception:  # noqa: BLE001 - anything unclear: not current
+            return False
+
     def update(
         self, *, progress: ProgressFn | None = None, cancel: CancelToken | None = None
     ) -> IndexReport:

@@ -26,7 +26,8 @@ FEW_RESULTS = 3
 ALL_WORDS_BONUS = 1000.0  # documents with every word rank above those with some
 # Packs this large are indexed in a child process (its start costs ~0.5 s; below this size
 # the work is short enough to share the GIL with the window).
-ISOLATE_FROM = 400
+ISOLATE_FROM = 400  # documents: articles, and about ten questions per quiz file
+QUESTIONS_PER_QUIZ = 10
 
 
 BRIDGE_WEIGHT = 0.3  # how much a matching quiz question or glossary term lifts its article
@@ -101,7 +102,9 @@ class SearchService:
     ) -> IndexReport:
         index, lock = self._index(pack)
         with lock:
-            if not isolated or self.read_only or len(pack.articles) < ISOLATE_FROM:
+            documents = len(pack.articles) + QUESTIONS_PER_QUIZ * len(pack.quiz_files)
+            small = documents < ISOLATE_FROM
+            if not isolated or self.read_only or small or index.is_current():
                 return index.update(progress=progress, cancel=cancel)
             from nexus_desktop.search.isolated import update_in_child
 
