@@ -1048,6 +1048,12 @@ class StatsDialog(QDialog):
         for index in range(4):
             grid.setColumnStretch(index, 1)
         column.addLayout(grid)
+        # Questions that changed since they were answered, and retired ones (no longer in any
+        # open pack): their history is kept; said only when there are some.
+        self.changes = self._note()
+        self.changes.setObjectName("statsChanges")
+        self.changes.hide()
+        column.addWidget(self.changes)
 
         self.activity_title = self._heading("Activity")
         column.addSpacing(8)
@@ -1177,6 +1183,8 @@ class StatsDialog(QDialog):
             futures: list[Future[Any]] = [
                 self.quiz.stats(at, offset_ms=offset),
                 self.quiz.due_totals(list(ends)),  # the forecast, in one job
+                self.quiz.due_counts(at),  # how many of the due ones changed
+                self.quiz.retired(),
             ]
         except Exception as error:  # noqa: BLE001 - shown in words, never a traceback
             self._failed(error, generation)
@@ -1189,8 +1197,23 @@ class StatsDialog(QDialog):
             by_end: list[int] = results[1]
             totals = [max(n, stats.overall.due_now) if i == 0 else n for i, n in enumerate(by_end)]
             self.show_view(StatsView(stats, catalogue, today, forecast_from(totals)))
+            self.show_changes(results[2].changed, len(results[3]))
 
         self.relay.when_done(gather(futures), done, lambda error: self._failed(error, generation))
+
+    def show_changes(self, changed: int, retired: int) -> None:
+        """Say how many questions changed since they were answered (due again) and how many
+        are retired (their pack or file is gone; the answers stay in the history)."""
+        parts = []
+        if changed:
+            parts.append(f"{plural(changed, 'question')} changed in the pack since you answered "
+                         f"{'it' if changed == 1 else 'them'}: due again now.")  # fmt: skip
+        if retired:
+            parts.append(f"{plural(retired, 'question')} you answered "
+                         f"{'is' if retired == 1 else 'are'} no longer in any open pack "
+                         "(retired): your answers are kept in the history.")  # fmt: skip
+        self.changes.setText(" ".join(parts))
+        self.changes.setVisible(bool(parts))
 
     def _failed(self, error: BaseException, generation: int) -> None:
         if generation != self._generation:

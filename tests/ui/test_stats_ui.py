@@ -283,6 +283,9 @@ class HeldQuiz:
     def due_totals(self, *args: Any, **options: Any) -> Future[Any]:
         return self._hold(self.quiz.due_totals(*args, **options))
 
+    def retired(self) -> Future[Any]:
+        return self._hold(self.quiz.retired())
+
     def _hold(self, real: Future[Any]) -> Future[Any]:
         held: Future[Any] = Future()
         self.pending.append((held, real))
@@ -311,7 +314,8 @@ def test_loading_is_shown_until_the_figures_come_and_a_failure_is_told_in_words(
     assert dialog.message.isVisible() and dialog.message.text() == "Loading…"
     assert not dialog.refresh_button.isEnabled() and not dialog.copy_button.isEnabled()
     assert dialog.figure_text("seen") == "…"
-    assert len(held.pending) == 2  # the statistics, and the due totals of 30 days (one job)
+    assert len(held.pending) == 4  # the statistics, the due totals of 30 days (one job), the
+    # due counts now (changed questions) and the retired questions
     with qtbot.waitSignal(dialog.loaded, timeout=10_000):
         held.release()
     assert not dialog.loading and dialog.figure_text("seen") == "0 / 4"
@@ -409,3 +413,26 @@ def test_words_for_times_shares_and_the_forecast() -> None:
         "fewer than one a day"
     )
     assert stats.nice_step(3) == 1 and stats.nice_step(30) == 10 and stats.nice_step(94) == 50
+
+
+def test_changed_and_retired_questions_are_told_and_their_history_kept(
+    qtbot: QtBot, make_window: WindowFactory, quiz_pack: Path
+) -> None:
+    window = make_window(quiz_pack)
+    quiz = quiz_of(window)
+    answer_over_days(quiz)
+    dialog = open_dialog(qtbot, window, quiz)
+    assert dialog.changes.isHidden()  # nothing to say
+    # s-01's prompt changes; s-03's file goes: changed (due again) and retired
+    write(quiz_pack, "basics/first.quiz.yaml", FIRST_QUIZ.replace("has an overview", "has a"))
+    (quiz_pack / "basics" / "second.quiz.yaml").unlink()
+    with qtbot.waitSignal(window.packs_loaded, timeout=20_000):
+        window.reload_packs()
+    quiz.sync_changes().result()
+    with qtbot.waitSignal(dialog.loaded, timeout=10_000):
+        dialog.refresh()
+    text = dialog.changes.text()
+    assert not dialog.changes.isHidden()
+    assert "1 question changed in the pack since you answered it: due again now." in text
+    assert "1 question you answered is no longer in any open pack (retired)" in text
+    assert len(quiz.retired().result()) == 1
