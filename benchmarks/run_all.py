@@ -11,6 +11,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import bench_hostile  # noqa: E402
 import bench_load  # noqa: E402
+import bench_questions  # noqa: E402
 import bench_quiz  # noqa: E402
 import bench_render  # noqa: E402
 import bench_search  # noqa: E402
@@ -27,6 +28,7 @@ if __name__ == "__main__":
         bench_hostile,
         bench_study,
         bench_quiz,
+        bench_questions,
     ):
         module.main()
         print()
