@@ -595,13 +595,12 @@ def cards(session: Session, pack_id: str | None = None) -> list[CardRecord]:
 def card_dues(session: Session) -> list[CardDue]:
     """When every cached card is due (with what a changed question's flag needs), unordered:
     the quick read behind due counts and sessions."""
-    query = select(Card.pack_id, Card.question_id, Card.due_ms, Card.last_review_ms,
-                   Card.question_hash, Card.changed)  # fmt: skip
-    rows = session.connection().execute(query).all()
-    return [
-        CardDue(pack, question, due, last, qhash, changed != 0)
-        for pack, question, due, last, qhash, changed in rows
-    ]
+    # Plain SQL through the driver: ten thousand rows without SQLAlchemy's per-row processing
+    # (a third of the time of counting what is due).
+    rows = session.connection().exec_driver_sql(
+        "SELECT pack_id, question_id, due_ms, last_review_ms, question_hash, changed FROM cards"
+    ).fetchall()
+    return [CardDue(p, q, due, last, h, changed != 0) for p, q, due, last, h, changed in rows]
 
 
 def save_cards(session: Session, states: Iterable[CardRecord]) -> int:
