@@ -320,7 +320,11 @@ def run_search(
     query = parse_query(words, searcher.schema, match_all=match_all, fields=search_fields)
     if restrict is not None:
         query = query & restrict if not isinstance(query, Every) else restrict
-    results = _collect(searcher, query, limit)
+    return _found(_collect(searcher, query, limit))
+
+
+def _found(results: Any) -> tuple[list[dict[str, Any]], int]:
+    """The stored fields of each hit (with its ``score``), and how many documents matched."""
     found: list[dict[str, Any]] = []
     for hit in results:
         fields = dict(hit.fields())
@@ -500,10 +504,4 @@ def run_question(
         more = parse_query(" ".join(extra), searcher.schema, fields=NATURAL_FIELDS,
                            boosts=NATURAL_BOOSTS, coord=False)  # fmt: skip
         core = Or([core, more.with_boost(EXPANSION_WEIGHT)])
-    results = _collect(searcher, core, limit, optimize=False)
-    found: list[dict[str, Any]] = []
-    for hit in results:
-        fields = dict(hit.fields())
-        fields["score"] = hit.score
-        found.append(fields)
-    return found, results.estimated_length()
+    return _found(_collect(searcher, core, limit, optimize=False))

@@ -451,13 +451,9 @@ class _NoteMaker:
 
 
 def _article_order(pack: Pack) -> dict[ArticleId, int]:
-    order: dict[ArticleId, int] = {}
-    for area in pack.root_area.walk_areas():
-        if area.index_article:
-            order.setdefault(area.index_article, len(order))
-        for article in area.articles:
-            order.setdefault(article.id, len(order))
-    return order
+    from nexus_desktop.services.quiz import reading_order
+
+    return reading_order(pack)
 
 
 def _questions_of(

@@ -253,7 +253,7 @@ def build_catalogue(packs: Iterable[PackLike]) -> Catalogue:
         for area in pack.root_area.walk_areas():
             if area.id:
                 area_titles[(pack.id, area.id)] = tuple(a.title for a in area.breadcrumb()[1:])
-        reading = _reading_order(pack)
+        reading = reading_order(pack)
         for article_id in sorted(questions, key=lambda a: (reading.get(a, len(reading)), a)):
             article = pack.articles.get(article_id)
             if article is None:
@@ -291,7 +291,8 @@ def _questions_of(entry: PackLike) -> tuple[Pack, dict[Any, list[Question]]]:
     return pack, questions
 
 
-def _reading_order(pack: Pack) -> dict[Any, int]:
+def reading_order(pack: Pack) -> dict[Any, int]:
+    """Each article's place in the pack's learning path (areas and articles in tree order)."""
     order: dict[Any, int] = {}
     for area in pack.root_area.walk_areas():
         if area.index_article:
