@@ -597,9 +597,8 @@ def card_dues(session: Session) -> list[CardDue]:
     the quick read behind due counts and sessions."""
     # Plain SQL through the driver: ten thousand rows without SQLAlchemy's per-row processing
     # (a third of the time of counting what is due).
-    rows = session.connection().exec_driver_sql(
-        "SELECT pack_id, question_id, due_ms, last_review_ms, question_hash, changed FROM cards"
-    ).fetchall()
+    sql = "SELECT pack_id, question_id, due_ms, last_review_ms, question_hash, changed FROM cards"
+    rows = session.connection().exec_driver_sql(sql).fetchall()
     return [CardDue(p, q, due, last, h, changed != 0) for p, q, due, last, h, changed in rows]
 
 
