@@ -47,6 +47,12 @@ def _gui_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--no-builtin", action="store_true", help="do not open the built-in knowledge hub"
     )
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check that the app works (window offscreen, content, search, a temporary "
+        "database), print one line and exit",
+    )
     return parser
 
 
@@ -418,6 +424,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         command = cli_data.data if args_list[0] == "data" else cli_data.notes
         return command(args_list[1:])
     args = _gui_parser().parse_args(args_list)
+    if args.self_test:
+        from nexus_desktop.selftest import run_self_test
+
+        return run_self_test()
     paths = prepare_gui_start(args.data_dir)
     read_only = _prepare_data_dir(paths)
     from nexus_desktop.app import run

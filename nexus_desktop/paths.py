@@ -128,21 +128,57 @@ def builtin_search_seed() -> Path:
     return Path(__file__).resolve().parent / "data" / "search-seed"
 
 
-def builtin_content_dir() -> Path:
-    """The built-in knowledge hub: ``content/`` beside the package (or inside a frozen app)."""
+# The app's own files live in three kinds of place. In a source checkout (``make run``, an
+# editable install) they are the top-level ``content/`` and ``resources/`` folders beside the
+# package; a wheel carries copies inside the package, in ``nexus_desktop/_bundled/`` (made at
+# build time: packaging/backend/nexus_build.py); a frozen app (PyInstaller) has them in its
+# bundle folder, ``sys._MEIPASS``. Each folder is recognised by a file it must hold, so a stray
+# folder of the same name beside an installed package (site-packages/content) is never taken.
+_MARKERS = {"content": "nexus-pack.toml", "resources": "icons"}
+
+
+def bundled_dir(name: str) -> Path:
+    """Where the app's ``content`` or ``resources`` folder is: beside the source tree (a
+    checkout), inside the package (an installed wheel), or in the frozen app's bundle."""
     import sys
 
+    package = Path(__file__).resolve().parent
+    marker = _MARKERS[name]
+    candidates = [package.parent / name, package / "_bundled" / name]
     frozen_root = getattr(sys, "_MEIPASS", None)
     if frozen_root:
-        return Path(frozen_root) / "content"
-    return Path(__file__).resolve().parent.parent / "content"
+        candidates.append(Path(frozen_root) / name)
+    for candidate in candidates:
+        if (candidate / marker).exists():
+            return candidate
+    return candidates[-1] if frozen_root else candidates[0]
+
+
+def builtin_content_dir() -> Path:
+    """The built-in knowledge hub (see :func:`bundled_dir`)."""
+    return bundled_dir("content")
 
 
 def resources_dir() -> Path:
-    """The app's own files (icons): ``resources/`` beside the package (or inside a frozen app)."""
+    """The app's own files, such as the toolbar icons (see :func:`bundled_dir`)."""
+    return bundled_dir("resources")
+
+
+def source_checkout() -> bool:
+    """True when the app runs from a source checkout (not from a wheel or a frozen app)."""
+    return (Path(__file__).resolve().parent.parent / "pyproject.toml").is_file()
+
+
+def licence_notices() -> Path | None:
+    """The licence texts of the app, its content and the libraries it is built with, as one
+    file: shipped with the frozen app (``THIRD-PARTY-NOTICES.txt``, collected at build time
+    by packaging/collect_licenses.py). None elsewhere: pip installs each library with its own
+    licence files."""
     import sys
 
     frozen_root = getattr(sys, "_MEIPASS", None)
     if frozen_root:
-        return Path(frozen_root) / "resources"
-    return Path(__file__).resolve().parent.parent / "resources"
+        notices = Path(frozen_root) / "THIRD-PARTY-NOTICES.txt"
+        if notices.is_file():
+            return notices
+    return None

@@ -117,6 +117,7 @@ def about_text() -> str:
     return (
         f"<h3>Nexus Desktop {__version__}</h3>"
         "<p>An offline study app for the Project Nexus backend-engineering knowledge hub.</p>"
+        "<p>Code: MIT licence. Built-in content: CC BY 4.0.</p>"
         "<p>Built with:</p><table cellpadding='3'>"
         "<tr><th align='left'>Component</th><th align='left'>Version</th>"
         "<th align='left'>Licence</th></tr>" + "".join(rows) + "</table>"
@@ -124,4 +125,42 @@ def about_text() -> str:
 
 
 def show_about(parent: QWidget) -> None:
-    QMessageBox.about(parent, "About Nexus Desktop", about_text())
+    """The About box; with a "Licences…" button where the app carries its libraries' licence
+    notices (an installer's build: THIRD-PARTY-NOTICES.txt)."""
+    from nexus_desktop.paths import licence_notices
+
+    notices = licence_notices()
+    if notices is None:
+        QMessageBox.about(parent, "About Nexus Desktop", about_text())
+        return
+    box = QMessageBox(parent)
+    box.setWindowTitle("About Nexus Desktop")
+    box.setText(about_text())
+    box.setStandardButtons(QMessageBox.StandardButton.Close)
+    licences = box.addButton("Licences…", QMessageBox.ButtonRole.ActionRole)
+    box.exec()
+    if box.clickedButton() is licences:
+        show_licences(parent, notices)
+
+
+def show_licences(parent: QWidget, notices: Path) -> None:
+    """The licence texts of the app, its content and every bundled library."""
+    from PySide6.QtGui import QFontDatabase
+    from PySide6.QtWidgets import QPlainTextEdit
+
+    dialog = QDialog(parent)
+    dialog.setWindowTitle("Licences")
+    dialog.resize(760, 560)
+    text = QPlainTextEdit(dialog)
+    text.setReadOnly(True)
+    text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+    try:
+        text.setPlainText(notices.read_text(encoding="utf-8", errors="replace"))
+    except OSError as exc:
+        text.setPlainText(f"{notices} could not be read: {exc.strerror or exc}")
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, parent=dialog)
+    buttons.rejected.connect(dialog.reject)
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(text)
+    layout.addWidget(buttons)
+    dialog.exec()
