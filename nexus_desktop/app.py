@@ -172,6 +172,8 @@ def create_application() -> QApplication:
     app.setApplicationName("Nexus Desktop")
     app.setApplicationVersion(__version__)
     app.setOrganizationName("nexus-desktop")
+    # The installed desktop entry (packaging/linux): Wayland shells match windows to it by name.
+    app.setDesktopFileName("io.github.nexus_desktop.NexusDesktop")
     return app
 
 
