@@ -25,6 +25,7 @@ from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import QDialog, QToolTip
 
+from nexus_desktop.services.text import plural
 from nexus_desktop.storage.records import now_ms
 from nexus_desktop.study.schedule import DAY_MS
 from nexus_desktop.ui.actions import ActionSpec
@@ -72,10 +73,6 @@ EMPTY_MESSAGE = (
 
 
 # -- words and numbers ---------------------------------------------------------------------------
-
-
-def plural(count: int, word: str, many: str | None = None) -> str:
-    return f"{count:,} {word if count == 1 else (many or word + 's')}"
 
 
 def long_date(day: date) -> str:
